@@ -1,0 +1,201 @@
+/**
+ * Values that cross the contract. All JSON-safe: times are integer microseconds since the
+ * Unix epoch (`...Us`), ids are strings, nothing is a class instance.
+ */
+import type { Attributes } from '../model/attribute-value';
+import type { Decision, SpanKind, SpanStatus, SpanType } from '../model/span-type';
+
+export type SourceStatus = 'loading' | 'live' | 'idle' | 'missing' | 'failed';
+
+/** One opened file (a folder opens as one source per file inside it). */
+export interface SourceInfo {
+  sourceId: string;
+  path: string;
+  /** Basename, for the sidebar. */
+  name: string;
+  /** Detected format(s) of the records read so far, e.g. "otel-console", "otlp-json"; null before the first record. */
+  format: string | null;
+  status: SourceStatus;
+  /** True while the file is watched and appends show up live. */
+  isLive: boolean;
+  sizeBytes: number;
+  bytesRead: number;
+  spans: number;
+  traces: number;
+  sessions: number;
+  errors: number;
+  /** Why the source could not be read at all (status "failed" or "missing"). */
+  failure: string | null;
+}
+
+export type SessionSortKey =
+  | 'session'
+  | 'start'
+  | 'duration'
+  | 'traces'
+  | 'spans'
+  | 'errors'
+  | 'denials'
+  | 'tokens'
+  | 'cost';
+
+export interface SessionQuery {
+  /** Omitted: sessions of every open source. */
+  sourceId?: string;
+  sortBy?: SessionSortKey;
+  sortDir?: 'asc' | 'desc';
+  /** Case-insensitive substring of the session id, a model or a span name. */
+  filter?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface SessionSummary {
+  sourceId: string;
+  sessionId: string;
+  /** Which key the session id came from ("kitelogik.session_id", "trace id" ...). */
+  sessionKeySource: string;
+  startUs: number | null;
+  endUs: number | null;
+  durationUs: number | null;
+  traces: number;
+  spans: number;
+  /** Spans with status error that are not policy verdicts. */
+  errors: number;
+  /** Policy decisions that were deny or soft deny. */
+  denials: number;
+  /** Policy decisions that asked for human review. */
+  humanReviews: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  models: string[];
+  /** Some span has no end yet. */
+  hasOpenSpans: boolean;
+}
+
+export interface SessionPage {
+  total: number;
+  offset: number;
+  rows: SessionSummary[];
+}
+
+export interface SessionRef {
+  sourceId: string;
+  sessionId: string;
+}
+
+export interface WaterfallQuery extends SessionRef {
+  /** Restrict to one trace of the session. */
+  traceId?: string;
+  /** spanKeys whose subtrees are hidden. */
+  collapsedKeys: string[];
+  offset: number;
+  limit: number;
+}
+
+export interface WaterfallRow {
+  /** Stable key of this span within its source (span ids may repeat across traces). */
+  spanKey: string;
+  spanId: string;
+  traceId: string;
+  parentKey: string | null;
+  depth: number;
+  name: string;
+  spanType: SpanType;
+  status: SpanStatus;
+  startUs: number;
+  /** null: the span has not ended (still running, or its end was never written). */
+  endUs: number | null;
+  childCount: number;
+  isCollapsed: boolean;
+  /** Its parent id is set but no such span has been read. */
+  isOrphan: boolean;
+  decision: Decision | null;
+  model: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+export interface WaterfallWindow {
+  /** Rows of the flattened tree after collapsing. */
+  totalRows: number;
+  totalSpans: number;
+  offset: number;
+  /** The time axis of the whole session (or trace). */
+  startUs: number;
+  endUs: number;
+  rows: WaterfallRow[];
+}
+
+export interface SpanRef {
+  sourceId: string;
+  spanKey: string;
+}
+
+export interface SpanEvent {
+  name: string;
+  timeUs: number | null;
+  attributes: Attributes;
+}
+
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  attributes: Attributes;
+}
+
+/** A value the engine derived, and the attribute key it was read from. */
+export interface DerivedField {
+  field: 'spanType' | 'model' | 'provider' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'session' | 'decision' | 'riskTier' | 'decisionReason';
+  value: string | number;
+  fromKey: string;
+}
+
+export interface RawRecord {
+  path: string;
+  /** 1-based line of the record's first byte. */
+  line: number;
+  offset: number;
+  lengthBytes: number;
+  /** The record exactly as it is in the file (cut at 1 MB, see isCut). */
+  text: string;
+  isCut: boolean;
+}
+
+export interface SpanDetail {
+  row: WaterfallRow;
+  sessionId: string;
+  kind: SpanKind;
+  statusMessage: string | null;
+  format: string;
+  attributes: Attributes;
+  events: SpanEvent[];
+  links: SpanLink[];
+  resource: Attributes;
+  scope: { name: string; version: string | null } | null;
+  derived: DerivedField[];
+  raw: RawRecord;
+}
+
+export interface SourceError {
+  sourceId: string;
+  /** 1-based line where the bad record starts. */
+  line: number;
+  offset: number;
+  lengthBytes: number;
+  reason: string;
+  /** The first bytes of the bad record, for context. */
+  excerpt: string;
+}
+
+export interface ErrorQuery {
+  sourceId: string;
+  offset: number;
+  limit: number;
+}
+
+export interface ErrorPage {
+  total: number;
+  rows: SourceError[];
+}
