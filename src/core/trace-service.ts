@@ -1,10 +1,30 @@
-// SKELETON: being implemented by the core engineer; the signatures below are the ones shells use.
+/**
+ * The engine behind the contract: opens sources (files, or every trace file in a folder),
+ * routes queries to the source that owns the data, and pushes coalesced change events.
+ * Every shell (Electron, web, CLI, tests) uses this one implementation.
+ */
+import { promises as fs } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { TraceApi, TraceEventListener, TraceEventSource } from '../shared/contract/trace-api';
 import type { Result } from '../shared/contract/result';
+import { fail, ok } from '../shared/contract/result';
 import type {
-  ErrorPage, ErrorQuery, SessionPage, SessionQuery, SessionRef, SessionSummary, SourceInfo, SpanDetail, SpanRef,
-  WaterfallQuery, WaterfallWindow,
+  ErrorPage,
+  ErrorQuery,
+  SessionPage,
+  SessionQuery,
+  SessionRef,
+  SessionSummary,
+  SourceInfo,
+  SpanDetail,
+  SpanRef,
+  WaterfallQuery,
+  WaterfallWindow,
 } from '../shared/contract/wire-types';
+import { EventHub } from './event-hub';
+import { IndexedSource } from './indexed-source';
+import { FolderWatcher, looksLikeTraceFile } from './sources/folder-watcher';
 
 export interface TraceServiceOptions {
   /** Folder for index databases; default: $TRACELIGHT_CACHE_DIR, else $XDG_CACHE_HOME/tracelight, else ~/.cache/tracelight. */
@@ -16,27 +36,229 @@ export interface TraceServiceOptions {
 /** What `tracelight summary --json` prints. */
 export interface SummaryReport {
   sources: {
-    path: string; format: string | null; spans: number; traces: number; sessions: number; errors: number;
+    path: string;
+    format: string | null;
+    spans: number;
+    traces: number;
+    sessions: number;
+    errors: number;
     errorSamples: { line: number; offset: number; reason: string }[];
   }[];
   totals: { spans: number; traces: number; sessions: number; errors: number; inputTokens: number; outputTokens: number; costUsd: number };
 }
 
+const ERROR_SAMPLES = 5;
+
+/** The cache folder used when none is given. */
+export function defaultCacheDir(): string {
+  if (process.env.TRACELIGHT_CACHE_DIR) return process.env.TRACELIGHT_CACHE_DIR;
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'tracelight');
+}
+
 export class TraceService implements TraceApi, TraceEventSource {
-  constructor(_options: TraceServiceOptions = {}) {}
-  subscribe(_listener: TraceEventListener): () => void { throw new Error('not yet'); }
-  openPath(_p: { path: string }): Promise<Result<SourceInfo[]>> { throw new Error('not yet'); }
-  listSources(): Promise<SourceInfo[]> { throw new Error('not yet'); }
-  closeSource(_p: { sourceId: string }): Promise<Result<null>> { throw new Error('not yet'); }
-  listSessions(_q: SessionQuery): Promise<SessionPage> { throw new Error('not yet'); }
-  getSession(_r: SessionRef): Promise<Result<SessionSummary>> { throw new Error('not yet'); }
-  getWaterfall(_q: WaterfallQuery): Promise<Result<WaterfallWindow>> { throw new Error('not yet'); }
-  getSpanDetail(_r: SpanRef): Promise<Result<SpanDetail>> { throw new Error('not yet'); }
-  listErrors(_q: ErrorQuery): Promise<ErrorPage> { throw new Error('not yet'); }
+  private readonly events = new EventHub();
+  private readonly sources = new Map<string, IndexedSource>();
+  private readonly folders = new Map<string, FolderWatcher>();
+  private readonly cacheDir: string;
+  private readonly watch: boolean;
+  private nextSourceNumber = 1;
+  private isClosed = false;
+
+  constructor(options: TraceServiceOptions = {}) {
+    this.cacheDir = options.cacheDir ?? defaultCacheDir();
+    this.watch = options.watch ?? true;
+  }
+
+  subscribe(listener: TraceEventListener): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  async openPath(params: { path: string }): Promise<Result<SourceInfo[]>> {
+    if (this.isClosed) return fail('Tracelight is shutting down');
+    const path = resolve(String(params?.path ?? ''));
+    let stat;
+    try {
+      stat = await fs.stat(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return fail(code === 'ENOENT' ? `${path}: no such file or folder` : `${path}: ${(error as Error).message}`);
+    }
+    if (stat.isDirectory()) return this.openFolder(path);
+    if (!stat.isFile()) return fail(`${path}: not a regular file`);
+    const existing = this.findByPath(path);
+    if (existing) return ok([existing.getInfo()]);
+    const opened = await this.openFile(path);
+    return opened.ok ? ok([opened.value]) : opened;
+  }
+
+  private findByPath(path: string): IndexedSource | undefined {
+    for (const source of this.sources.values()) if (source.getInfo().path === path) return source;
+    return undefined;
+  }
+
+  private async openFile(path: string): Promise<Result<SourceInfo>> {
+    const sourceId = `s${this.nextSourceNumber++}`;
+    const source = new IndexedSource({ sourceId, path, cacheDir: this.cacheDir, watch: this.watch, events: this.events });
+    try {
+      await source.open();
+    } catch (error) {
+      await source.close().catch(() => undefined);
+      return fail(`${path}: ${(error as Error).message}`);
+    }
+    this.sources.set(sourceId, source);
+    return ok(source.getInfo());
+  }
+
+  private async openFolder(path: string): Promise<Result<SourceInfo[]>> {
+    const entries = await fs.readdir(path, { withFileTypes: true });
+    const infos: SourceInfo[] = [];
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isFile() || entry.name.startsWith('.')) continue;
+      const file = join(path, entry.name);
+      if (!(await looksLikeTraceFile(file))) continue;
+      const existing = this.findByPath(file);
+      const opened = existing ? ok(existing.getInfo()) : await this.openFile(file);
+      if (opened.ok) infos.push(opened.value);
+    }
+    if (this.watch && !this.folders.has(path)) {
+      const watcher = new FolderWatcher(path, (file) => {
+        if (!this.findByPath(file) && !this.isClosed) void this.openFile(file);
+      });
+      this.folders.set(path, watcher);
+      watcher.start();
+    }
+    if (infos.length === 0 && !this.watch) return fail(`${path}: no trace files in this folder`);
+    return ok(infos);
+  }
+
+  async listSources(): Promise<SourceInfo[]> {
+    return [...this.sources.values()].map((source) => source.getInfo());
+  }
+
+  async closeSource(params: { sourceId: string }): Promise<Result<null>> {
+    const source = this.sources.get(params?.sourceId);
+    if (!source) return fail(`no source ${params?.sourceId}`);
+    this.sources.delete(params.sourceId);
+    await source.close();
+    this.events.emitLater('sourceRemoved', { sourceId: params.sourceId });
+    return ok(null);
+  }
+
+  async listSessions(params: SessionQuery): Promise<SessionPage> {
+    const query = params ?? { offset: 0, limit: 100 };
+    if (query.sourceId !== undefined) {
+      const source = this.sources.get(query.sourceId);
+      return source ? source.listSessions(query) : { total: 0, offset: query.offset, rows: [] };
+    }
+    // Across sources: take the first offset+limit of each, merge, and cut the page.
+    const offset = Math.max(0, query.offset | 0);
+    const limit = Math.max(0, query.limit | 0);
+    const pages = [...this.sources.values()].map((source) => source.listSessions({ ...query, offset: 0, limit: offset + limit }));
+    const rows = pages.flatMap((page) => page.rows).sort(compareSessions(query));
+    return { total: pages.reduce((n, page) => n + page.total, 0), offset, rows: rows.slice(offset, offset + limit) };
+  }
+
+  async getSession(params: SessionRef): Promise<Result<SessionSummary>> {
+    const source = this.sources.get(params?.sourceId);
+    if (!source) return fail(`no source ${params?.sourceId}`);
+    const session = source.getSession(params.sessionId);
+    return session ? ok(session) : fail(`no session "${params.sessionId}" in ${source.getInfo().name}`);
+  }
+
+  async getWaterfall(params: WaterfallQuery): Promise<Result<WaterfallWindow>> {
+    const source = this.sources.get(params?.sourceId);
+    if (!source) return fail(`no source ${params?.sourceId}`);
+    return source.getWaterfall(params);
+  }
+
+  async getSpanDetail(params: SpanRef): Promise<Result<SpanDetail>> {
+    const source = this.sources.get(params?.sourceId);
+    if (!source) return fail(`no source ${params?.sourceId}`);
+    return source.getSpanDetail(String(params.spanKey));
+  }
+
+  async listErrors(params: ErrorQuery): Promise<ErrorPage> {
+    const source = this.sources.get(params?.sourceId);
+    if (!source) return { total: 0, rows: [] };
+    return source.listErrors(params.offset, params.limit);
+  }
+
   /** Resolves when every open source has been read to its current end. */
-  whenIdle(): Promise<void> { throw new Error('not yet'); }
+  async whenIdle(): Promise<void> {
+    await Promise.all([...this.sources.values()].map((source) => source.whenIdle()));
+    this.events.flush();
+  }
+
   /** Totals per source for the CLI summary (reads nothing new). */
-  summarize(): Promise<SummaryReport> { throw new Error('not yet'); }
+  async summarize(): Promise<SummaryReport> {
+    const report: SummaryReport = {
+      sources: [],
+      totals: { spans: 0, traces: 0, sessions: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    };
+    for (const source of this.sources.values()) {
+      const info = source.getInfo();
+      const errors = source.listErrors(0, ERROR_SAMPLES);
+      report.sources.push({
+        path: info.path,
+        format: info.format,
+        spans: info.spans,
+        traces: info.traces,
+        sessions: info.sessions,
+        errors: info.errors,
+        errorSamples: errors.rows.map((e) => ({ line: e.line, offset: e.offset, reason: e.reason })),
+      });
+      const totals = source.getTotals();
+      report.totals.spans += info.spans;
+      report.totals.traces += info.traces;
+      report.totals.sessions += info.sessions;
+      report.totals.errors += info.errors;
+      report.totals.inputTokens += totals.inputTokens;
+      report.totals.outputTokens += totals.outputTokens;
+      report.totals.costUsd += totals.costUsd;
+    }
+    return report;
+  }
+
   /** Stops watchers and closes index databases. */
-  close(): Promise<void> { throw new Error('not yet'); }
+  async close(): Promise<void> {
+    this.isClosed = true;
+    await Promise.all([...this.folders.values()].map((folder) => folder.stop()));
+    this.folders.clear();
+    await Promise.all([...this.sources.values()].map((source) => source.close()));
+    this.sources.clear();
+    this.events.close();
+  }
+}
+
+function compareSessions(query: SessionQuery): (a: SessionSummary, b: SessionSummary) => number {
+  const direction = query.sortDir === 'asc' ? 1 : -1;
+  const value = (s: SessionSummary): number | string => {
+    switch (query.sortBy ?? 'start') {
+      case 'session':
+        return s.sessionId;
+      case 'duration':
+        return s.durationUs ?? -1;
+      case 'traces':
+        return s.traces;
+      case 'spans':
+        return s.spans;
+      case 'errors':
+        return s.errors;
+      case 'denials':
+        return s.denials;
+      case 'tokens':
+        return s.inputTokens + s.outputTokens;
+      case 'cost':
+        return s.costUsd;
+      default:
+        return s.startUs ?? -1;
+    }
+  };
+  return (a, b) => {
+    const x = value(a);
+    const y = value(b);
+    const order = x < y ? -1 : x > y ? 1 : 0;
+    return order * direction || a.sessionId.localeCompare(b.sessionId);
+  };
 }

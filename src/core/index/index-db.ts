@@ -1,0 +1,488 @@
+/**
+ * The index of one source: the only code that speaks SQL. It stores what lists and
+ * waterfalls need (ids, parent, name, times, type, status, session, tokens, cost, decision)
+ * plus each span's record offset and length in the file; everything else is read back from
+ * the file on demand. Traces and sessions are kept as running aggregates so the sessions
+ * table never scans spans.
+ *
+ * Times are integer microseconds since the epoch. Rows become camelCase objects here only.
+ */
+import Database from 'better-sqlite3';
+import type { Decision, SpanStatus, SpanType } from '../../shared/model/span-type';
+import type { SessionSortKey, SessionSummary, SourceError } from '../../shared/contract/wire-types';
+import type { IndexableSpan } from '../ingest/ingest-records';
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS spans (
+  span_key INTEGER PRIMARY KEY,
+  trace_id TEXT NOT NULL,
+  span_id TEXT NOT NULL,
+  parent_span_id TEXT,
+  name TEXT NOT NULL,
+  span_type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_us INTEGER,
+  end_us INTEGER,
+  model TEXT,
+  input_tokens INTEGER,
+  output_tokens INTEGER,
+  cost_usd REAL,
+  decision TEXT,
+  record_offset INTEGER NOT NULL,
+  record_length INTEGER NOT NULL,
+  record_line INTEGER NOT NULL,
+  record_index INTEGER NOT NULL,
+  format TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS spans_by_trace ON spans (trace_id);
+CREATE TABLE IF NOT EXISTS traces (
+  trace_id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  session_key_source TEXT NOT NULL,
+  start_us INTEGER,
+  end_us INTEGER,
+  span_count INTEGER NOT NULL,
+  error_count INTEGER NOT NULL,
+  denial_count INTEGER NOT NULL,
+  hitl_count INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  open_count INTEGER NOT NULL,
+  models TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS traces_by_session ON traces (session_id);
+CREATE TABLE IF NOT EXISTS sessions (
+  session_id TEXT PRIMARY KEY,
+  session_key_source TEXT NOT NULL,
+  start_us INTEGER,
+  end_us INTEGER,
+  duration_us INTEGER,
+  trace_count INTEGER NOT NULL,
+  span_count INTEGER NOT NULL,
+  error_count INTEGER NOT NULL,
+  denial_count INTEGER NOT NULL,
+  hitl_count INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  total_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  open_count INTEGER NOT NULL,
+  models TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions (start_us);
+CREATE TABLE IF NOT EXISTS errors (
+  error_id INTEGER PRIMARY KEY,
+  line INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  length INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  excerpt TEXT NOT NULL
+);
+`;
+
+/** A span as the waterfall builder needs it. */
+export interface IndexedSpanRow {
+  spanKey: number;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  spanType: SpanType;
+  status: SpanStatus;
+  startUs: number | null;
+  endUs: number | null;
+  model: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  decision: Decision | null;
+}
+
+export interface SpanLocation {
+  spanKey: number;
+  traceId: string;
+  spanId: string;
+  recordOffset: number;
+  recordLength: number;
+  recordLine: number;
+  recordIndex: number;
+  format: string;
+}
+
+export interface IndexCounts {
+  spans: number;
+  traces: number;
+  sessions: number;
+  errors: number;
+}
+
+export interface IndexTotals {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+interface TraceRow {
+  trace_id: string;
+  session_id: string;
+  session_key_source: string;
+  start_us: number | null;
+  end_us: number | null;
+  span_count: number;
+  error_count: number;
+  denial_count: number;
+  hitl_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  open_count: number;
+  models: string;
+}
+
+interface SessionRow {
+  session_id: string;
+  session_key_source: string;
+  start_us: number | null;
+  end_us: number | null;
+  duration_us: number | null;
+  trace_count: number;
+  span_count: number;
+  error_count: number;
+  denial_count: number;
+  hitl_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  open_count: number;
+  models: string;
+}
+
+const SORT_COLUMNS: Record<SessionSortKey, string> = {
+  session: 'session_id',
+  start: 'start_us',
+  duration: 'duration_us',
+  traces: 'trace_count',
+  spans: 'span_count',
+  errors: 'error_count',
+  denials: 'denial_count',
+  tokens: 'total_tokens',
+  cost: 'cost_usd',
+};
+
+const TRACE_ID_KEY_SOURCE = 'trace id';
+
+function minNullable(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
+
+function maxNullable(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
+
+function mergeModels(a: string, b: Iterable<string>): string {
+  const set = new Set(a === '' ? [] : a.split('\n'));
+  for (const model of b) set.add(model);
+  return [...set].sort().join('\n');
+}
+
+function toSessionSummary(sourceId: string, row: SessionRow): SessionSummary {
+  return {
+    sourceId,
+    sessionId: row.session_id,
+    sessionKeySource: row.session_key_source,
+    startUs: row.start_us,
+    endUs: row.end_us,
+    durationUs: row.duration_us,
+    traces: row.trace_count,
+    spans: row.span_count,
+    errors: row.error_count,
+    denials: row.denial_count,
+    humanReviews: row.hitl_count,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    costUsd: row.cost_usd,
+    models: row.models === '' ? [] : row.models.split('\n'),
+    hasOpenSpans: row.open_count > 0,
+  };
+}
+
+export class IndexDb {
+  private readonly db: Database.Database;
+  private readonly insertSpan: Database.Statement;
+  private readonly selectTrace: Database.Statement;
+  private readonly upsertTrace: Database.Statement;
+  private readonly selectTracesOfSession: Database.Statement;
+  private readonly upsertSession: Database.Statement;
+  private readonly deleteSession: Database.Statement;
+  private readonly insertError: Database.Statement;
+  private counts: IndexCounts;
+
+  /** Opens (creating if needed) the index database at `path`. */
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = OFF');
+    this.db.exec(SCHEMA);
+    this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+    this.insertSpan = this.db.prepare(
+      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, span_type, status, start_us, end_us, model,
+         input_tokens, output_tokens, cost_usd, decision, record_offset, record_length, record_line, record_index, format)
+       VALUES (@traceId, @spanId, @parentSpanId, @name, @spanType, @status, @startUs, @endUs, @model,
+         @inputTokens, @outputTokens, @costUsd, @decision, @recordOffset, @recordLength, @recordLine, @recordIndex, @format)`,
+    );
+    this.selectTrace = this.db.prepare('SELECT * FROM traces WHERE trace_id = ?');
+    this.upsertTrace = this.db.prepare(
+      `INSERT OR REPLACE INTO traces (trace_id, session_id, session_key_source, start_us, end_us, span_count, error_count,
+         denial_count, hitl_count, input_tokens, output_tokens, cost_usd, open_count, models)
+       VALUES (@trace_id, @session_id, @session_key_source, @start_us, @end_us, @span_count, @error_count,
+         @denial_count, @hitl_count, @input_tokens, @output_tokens, @cost_usd, @open_count, @models)`,
+    );
+    this.selectTracesOfSession = this.db.prepare('SELECT * FROM traces WHERE session_id = ?');
+    this.upsertSession = this.db.prepare(
+      `INSERT OR REPLACE INTO sessions (session_id, session_key_source, start_us, end_us, duration_us, trace_count, span_count,
+         error_count, denial_count, hitl_count, input_tokens, output_tokens, total_tokens, cost_usd, open_count, models)
+       VALUES (@session_id, @session_key_source, @start_us, @end_us, @duration_us, @trace_count, @span_count,
+         @error_count, @denial_count, @hitl_count, @input_tokens, @output_tokens, @total_tokens, @cost_usd, @open_count, @models)`,
+    );
+    this.deleteSession = this.db.prepare('DELETE FROM sessions WHERE session_id = ?');
+    this.insertError = this.db.prepare(
+      'INSERT INTO errors (line, offset, length, reason, excerpt) VALUES (@line, @offset, @lengthBytes, @reason, @excerpt)',
+    );
+    this.counts = this.readCounts();
+  }
+
+  private readCounts(): IndexCounts {
+    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    return {
+      spans: one('SELECT count(*) AS n FROM spans'),
+      traces: one('SELECT count(*) AS n FROM traces'),
+      sessions: one('SELECT count(*) AS n FROM sessions'),
+      errors: one('SELECT count(*) AS n FROM errors'),
+    };
+  }
+
+  getCounts(): IndexCounts {
+    return { ...this.counts };
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row ? row.value : null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  /** Removes every span, trace, session and error (the file was truncated or replaced). */
+  clear(): void {
+    this.db.exec('DELETE FROM spans; DELETE FROM traces; DELETE FROM sessions; DELETE FROM errors; DELETE FROM meta WHERE key != \'schema_version\';');
+    this.counts = { spans: 0, traces: 0, sessions: 0, errors: 0 };
+  }
+
+  /**
+   * Adds spans and errors in one transaction and updates trace and session aggregates.
+   * Returns the sessions that changed with the number of spans each gained.
+   */
+  addBatch(spans: IndexableSpan[], errors: Omit<SourceError, 'sourceId'>[]): Map<string, { count: number; endUs: number | null }> {
+    const run = this.db.transaction(() => this.addBatchInTransaction(spans, errors));
+    return run();
+  }
+
+  private addBatchInTransaction(spans: IndexableSpan[], errors: Omit<SourceError, 'sourceId'>[]) {
+    for (const error of errors) this.insertError.run(error);
+    this.counts.errors += errors.length;
+
+    const byTrace = new Map<string, IndexableSpan[]>();
+    for (const span of spans) {
+      this.insertSpan.run(span);
+      let list = byTrace.get(span.traceId);
+      if (!list) byTrace.set(span.traceId, (list = []));
+      list.push(span);
+    }
+    this.counts.spans += spans.length;
+
+    const touchedSessions = new Set<string>();
+    const gained = new Map<string, { count: number; endUs: number | null }>();
+    for (const [traceId, list] of byTrace) {
+      const existing = this.selectTrace.get(traceId) as TraceRow | undefined;
+      if (!existing) this.counts.traces++;
+      const row: TraceRow = existing ?? {
+        trace_id: traceId,
+        session_id: traceId,
+        session_key_source: TRACE_ID_KEY_SOURCE,
+        start_us: null,
+        end_us: null,
+        span_count: 0,
+        error_count: 0,
+        denial_count: 0,
+        hitl_count: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: 0,
+        open_count: 0,
+        models: '',
+      };
+      const previousSession = existing ? existing.session_id : null;
+      const models = new Set<string>();
+      for (const span of list) {
+        row.span_count++;
+        if (span.status === 'error' && !span.isVerdict) row.error_count++;
+        if (span.decision === 'deny' || span.decision === 'soft-deny') row.denial_count++;
+        if (span.decision === 'hitl') row.hitl_count++;
+        // Tokens and cost count on LLM spans only: wrappers repeat their children's usage.
+        if (span.spanType === 'llm') {
+          row.input_tokens += span.inputTokens ?? 0;
+          row.output_tokens += span.outputTokens ?? 0;
+          row.cost_usd += span.costUsd ?? 0;
+        }
+        if (span.endUs === null) row.open_count++;
+        row.start_us = minNullable(row.start_us, span.startUs);
+        row.end_us = maxNullable(row.end_us, maxNullable(span.endUs, span.startUs));
+        if (span.model) models.add(span.model);
+        // The first span that names a session decides the trace's session.
+        if (row.session_key_source === TRACE_ID_KEY_SOURCE && span.sessionKey) {
+          row.session_id = span.sessionKey;
+          row.session_key_source = span.sessionKeySource ?? 'attribute';
+        }
+      }
+      row.models = mergeModels(row.models, models);
+      this.upsertTrace.run(row);
+      if (previousSession !== null && previousSession !== row.session_id) touchedSessions.add(previousSession);
+      touchedSessions.add(row.session_id);
+      const gain = gained.get(row.session_id) ?? { count: 0, endUs: null };
+      gain.count += list.length;
+      gain.endUs = maxNullable(gain.endUs, row.end_us);
+      gained.set(row.session_id, gain);
+    }
+    for (const sessionId of touchedSessions) this.recomputeSession(sessionId);
+    return gained;
+  }
+
+  private recomputeSession(sessionId: string): void {
+    const traces = this.selectTracesOfSession.all(sessionId) as TraceRow[];
+    const existed = (this.db.prepare('SELECT 1 AS one FROM sessions WHERE session_id = ?').get(sessionId) as unknown) !== undefined;
+    if (traces.length === 0) {
+      if (existed) {
+        this.deleteSession.run(sessionId);
+        this.counts.sessions--;
+      }
+      return;
+    }
+    if (!existed) this.counts.sessions++;
+    const row: SessionRow & { total_tokens: number } = {
+      session_id: sessionId,
+      session_key_source: traces[0].session_key_source,
+      start_us: null,
+      end_us: null,
+      duration_us: null,
+      trace_count: traces.length,
+      span_count: 0,
+      error_count: 0,
+      denial_count: 0,
+      hitl_count: 0,
+      input_tokens: 0,
+      output_tokens: 0,
+      total_tokens: 0,
+      cost_usd: 0,
+      open_count: 0,
+      models: '',
+    };
+    const models: string[] = [];
+    for (const trace of traces) {
+      row.span_count += trace.span_count;
+      row.error_count += trace.error_count;
+      row.denial_count += trace.denial_count;
+      row.hitl_count += trace.hitl_count;
+      row.input_tokens += trace.input_tokens;
+      row.output_tokens += trace.output_tokens;
+      row.cost_usd += trace.cost_usd;
+      row.open_count += trace.open_count;
+      row.start_us = minNullable(row.start_us, trace.start_us);
+      row.end_us = maxNullable(row.end_us, trace.end_us);
+      if (trace.models !== '') models.push(...trace.models.split('\n'));
+    }
+    row.total_tokens = row.input_tokens + row.output_tokens;
+    row.duration_us = row.start_us !== null && row.end_us !== null ? row.end_us - row.start_us : null;
+    row.models = mergeModels('', models);
+    this.upsertSession.run(row);
+  }
+
+  /** A page of sessions. */
+  querySessions(
+    sourceId: string,
+    options: { sortBy: SessionSortKey; sortDir: 'asc' | 'desc'; filter: string; offset: number; limit: number },
+  ): { total: number; rows: SessionSummary[] } {
+    const column = SORT_COLUMNS[options.sortBy] ?? 'start_us';
+    const direction = options.sortDir === 'asc' ? 'ASC' : 'DESC';
+    const where = options.filter ? "WHERE session_id LIKE @pattern ESCAPE '\\' OR models LIKE @pattern ESCAPE '\\'" : '';
+    const pattern = `%${options.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const params = { pattern, limit: options.limit, offset: options.offset };
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM sessions ${where}`).get(params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM sessions ${where} ORDER BY ${column} ${direction}, session_id ASC LIMIT @limit OFFSET @offset`)
+      .all(params) as SessionRow[];
+    return { total, rows: rows.map((row) => toSessionSummary(sourceId, row)) };
+  }
+
+  getSession(sourceId: string, sessionId: string): SessionSummary | null {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
+    return row ? toSessionSummary(sourceId, row) : null;
+  }
+
+  /** Every span of a session (optionally of one of its traces), in file order. */
+  querySessionSpans(sessionId: string, traceId?: string): IndexedSpanRow[] {
+    const columns = `span_key AS spanKey, trace_id AS traceId, span_id AS spanId, parent_span_id AS parentSpanId, name,
+      span_type AS spanType, status, start_us AS startUs, end_us AS endUs, model, input_tokens AS inputTokens,
+      output_tokens AS outputTokens, decision`;
+    if (traceId !== undefined) {
+      return this.db
+        .prepare(
+          `SELECT ${columns} FROM spans WHERE trace_id = ? AND trace_id IN (SELECT trace_id FROM traces WHERE session_id = ?) ORDER BY span_key`,
+        )
+        .all(traceId, sessionId) as IndexedSpanRow[];
+    }
+    return this.db
+      .prepare(`SELECT ${columns} FROM spans WHERE trace_id IN (SELECT trace_id FROM traces WHERE session_id = ?) ORDER BY span_key`)
+      .all(sessionId) as IndexedSpanRow[];
+  }
+
+  /** Where a span's record is in the file, and which session it belongs to. */
+  getSpanLocation(spanKey: number): (SpanLocation & { sessionId: string }) | null {
+    const row = this.db
+      .prepare(
+        `SELECT s.span_key AS spanKey, s.trace_id AS traceId, s.span_id AS spanId, s.record_offset AS recordOffset,
+           s.record_length AS recordLength, s.record_line AS recordLine, s.record_index AS recordIndex, s.format,
+           t.session_id AS sessionId
+         FROM spans s JOIN traces t ON t.trace_id = s.trace_id WHERE s.span_key = ?`,
+      )
+      .get(spanKey) as (SpanLocation & { sessionId: string }) | undefined;
+    return row ?? null;
+  }
+
+  queryErrors(offset: number, limit: number): { total: number; rows: Omit<SourceError, 'sourceId'>[] } {
+    const rows = this.db
+      .prepare('SELECT line, offset, length AS lengthBytes, reason, excerpt FROM errors ORDER BY offset LIMIT ? OFFSET ?')
+      .all(limit, offset) as Omit<SourceError, 'sourceId'>[];
+    return { total: this.counts.errors, rows };
+  }
+
+  /** Token and cost totals over every trace. */
+  queryTotals(): IndexTotals {
+    const row = this.db
+      .prepare('SELECT coalesce(sum(input_tokens), 0) AS i, coalesce(sum(output_tokens), 0) AS o, coalesce(sum(cost_usd), 0) AS c FROM traces')
+      .get() as { i: number; o: number; c: number };
+    return { inputTokens: row.i, outputTokens: row.o, costUsd: row.c };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,410 @@
+/**
+ * One opened file: its tailer feeds framed records through ingest into its own index
+ * database, and it answers the contract's queries about itself. The index lives in the
+ * cache folder under a name derived from the file's real path; an unchanged file (same
+ * inode, same first bytes, not shorter) resumes from the last committed offset.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs, openSync, readSync, closeSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Result } from '../shared/contract/result';
+import { fail, ok } from '../shared/contract/result';
+import type {
+  ErrorPage,
+  SessionPage,
+  SessionQuery,
+  SessionSummary,
+  SourceInfo,
+  SpanDetail,
+  WaterfallQuery,
+  WaterfallRow,
+  WaterfallWindow,
+} from '../shared/contract/wire-types';
+import { buildSpanTree, flattenSpanTree, type FlatRows, type SpanTree } from '../shared/model/span-tree';
+import { IndexDb, type IndexedSpanRow } from './index/index-db';
+import { ingestRecords } from './ingest/ingest-records';
+import { adaptRecord } from './ingest/adapt-record';
+import { parseJsonLenient } from './ingest/parse-json-lenient';
+import { nsToUs } from './ingest/parse-time';
+import { deriveSpanFields } from './semantics/derive-span-fields';
+import type { EventHub } from './event-hub';
+import { FileTailer, type TailPosition } from './sources/file-tailer';
+
+const HEAD_BYTES = 4096;
+const RAW_TEXT_MAX_BYTES = 1024 * 1024;
+const TREE_CACHE_SIZE = 4;
+const MAX_WINDOW_ROWS = 2000;
+
+interface CachedTree {
+  version: number;
+  spans: IndexedSpanRow[];
+  tree: SpanTree;
+  startUs: number;
+  endUs: number;
+  flatKey: string | null;
+  flat: FlatRows | null;
+  indexByKey: Map<number, number>;
+}
+
+export interface IndexedSourceOptions {
+  sourceId: string;
+  path: string;
+  cacheDir: string;
+  watch: boolean;
+  events: EventHub;
+}
+
+/** Hash of the first bytes of a file, to tell an appended file from a rewritten one. */
+function hashHead(path: string, length: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(Math.min(HEAD_BYTES, length));
+    const bytesRead = readSync(fd, buffer, 0, buffer.length, 0);
+    return createHash('sha1').update(buffer.subarray(0, bytesRead)).digest('hex');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class IndexedSource {
+  private readonly info: SourceInfo;
+  private db: IndexDb | null = null;
+  private dbPath = '';
+  private isDbOwned = false;
+  private tailer: FileTailer | null = null;
+  private readonly formats = new Set<string>();
+  private readonly sessionVersions = new Map<string, number>();
+  private readonly trees = new Map<string, CachedTree>();
+  private headHash: string | null = null;
+
+  constructor(private readonly options: IndexedSourceOptions) {
+    this.info = {
+      sourceId: options.sourceId,
+      path: options.path,
+      name: basename(options.path),
+      format: null,
+      status: 'loading',
+      isLive: false,
+      sizeBytes: 0,
+      bytesRead: 0,
+      spans: 0,
+      traces: 0,
+      sessions: 0,
+      errors: 0,
+      failure: null,
+    };
+  }
+
+  get sourceId(): string {
+    return this.options.sourceId;
+  }
+
+  getInfo(): SourceInfo {
+    return { ...this.info };
+  }
+
+  /** Opens (or resumes) the index and starts reading. */
+  async open(): Promise<void> {
+    const stat = await fs.stat(this.options.path);
+    this.info.sizeBytes = stat.size;
+    await fs.mkdir(join(this.options.cacheDir, 'index'), { recursive: true });
+    const identity = createHash('sha1').update(await fs.realpath(this.options.path)).digest('hex').slice(0, 20);
+    this.dbPath = join(this.options.cacheDir, 'index', `${identity}.sqlite`);
+    // One process owns an index at a time; a second one indexes into a private copy.
+    const lockPath = `${this.dbPath}.lock`;
+    this.isDbOwned = await this.tryLock(lockPath);
+    if (!this.isDbOwned) this.dbPath = join(this.options.cacheDir, 'index', `${identity}-${process.pid}-${Date.now()}.sqlite`);
+    this.db = new IndexDb(this.dbPath);
+
+    const start = this.resumePosition(stat.ino, stat.size);
+    this.tailer = new FileTailer(
+      this.options.path,
+      { watch: this.options.watch, start, inode: stat.ino },
+      {
+        onFrames: (records, errors, position, sizeBytes) => this.store(records, errors, position, sizeBytes),
+        onReset: (reason) => this.resetIndex(reason),
+        onMissing: (isMissing, reason) => this.setMissing(isMissing, reason),
+        onIdle: (sizeBytes) => this.setIdle(sizeBytes),
+      },
+    );
+    this.info.isLive = this.options.watch;
+    this.refreshCounts();
+    this.info.bytesRead = start.offset;
+    this.options.events.sourceChangedLater(this.getInfo());
+    this.tailer.start();
+  }
+
+  private async tryLock(lockPath: string): Promise<boolean> {
+    try {
+      await fs.writeFile(lockPath, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch {
+      const pid = Number(await fs.readFile(lockPath, 'utf8').catch(() => 'NaN'));
+      let isAlive = false;
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+        try {
+          process.kill(pid, 0);
+          isAlive = true;
+        } catch {
+          isAlive = false;
+        }
+      }
+      if (isAlive || pid === process.pid) return false;
+      await fs.writeFile(lockPath, String(process.pid));
+      return true;
+    }
+  }
+
+  /** Where to resume: the committed offset if the indexed file is this same file, else 0. */
+  private resumePosition(inode: number, size: number): TailPosition {
+    const db = this.db!;
+    const offset = Number(db.getMeta('committed_offset') ?? 0);
+    const line = Number(db.getMeta('committed_line') ?? 1);
+    const sameFile =
+      offset > 0 &&
+      db.getMeta('inode') === String(inode) &&
+      size >= offset &&
+      db.getMeta('head_hash') === hashHead(this.options.path, Math.min(offset, HEAD_BYTES));
+    if (!sameFile) {
+      db.clear();
+      return { offset: 0, line: 1 };
+    }
+    for (const format of (db.getMeta('formats') ?? '').split(',')) if (format) this.formats.add(format);
+    this.info.format = this.formats.size > 0 ? [...this.formats].join(', ') : null;
+    return { offset, line };
+  }
+
+  private store(
+    records: Parameters<typeof ingestRecords>[0],
+    framingErrors: { offset: number; lengthBytes: number; line: number; reason: string; excerpt: string }[],
+    position: TailPosition,
+    sizeBytes: number,
+  ): void {
+    const db = this.db;
+    if (!db) return;
+    const result = ingestRecords(records);
+    for (const format of result.formats) this.formats.add(format);
+    const errors = [...framingErrors, ...result.errors].sort((a, b) => a.offset - b.offset);
+    const gained = db.addBatch(result.spans, errors);
+    if (this.headHash === null || position.offset <= HEAD_BYTES || db.getMeta('head_hash') === null) {
+      this.headHash = hashHead(this.options.path, Math.min(position.offset, HEAD_BYTES));
+      db.setMeta('head_hash', this.headHash);
+    }
+    db.setMeta('committed_offset', String(position.offset));
+    db.setMeta('committed_line', String(position.line));
+    db.setMeta('inode', String(this.tailer?.getInode() ?? ''));
+    db.setMeta('formats', [...this.formats].join(','));
+    for (const sessionId of gained.keys()) this.sessionVersions.set(sessionId, (this.sessionVersions.get(sessionId) ?? 0) + 1);
+    this.info.bytesRead = position.offset;
+    this.info.sizeBytes = Math.max(sizeBytes, position.offset);
+    this.info.format = this.formats.size > 0 ? [...this.formats].join(', ') : null;
+    this.refreshCounts();
+    if (gained.size > 0) this.options.events.sessionsGrewLater(this.sourceId, gained);
+    this.options.events.sourceChangedLater(this.getInfo());
+  }
+
+  private refreshCounts(): void {
+    const counts = this.db!.getCounts();
+    this.info.spans = counts.spans;
+    this.info.traces = counts.traces;
+    this.info.sessions = counts.sessions;
+    this.info.errors = counts.errors;
+  }
+
+  private resetIndex(_reason: string): void {
+    this.db?.clear();
+    this.headHash = null;
+    this.formats.clear();
+    this.trees.clear();
+    this.sessionVersions.clear();
+    this.info.format = null;
+    this.info.bytesRead = 0;
+    this.refreshCounts();
+    this.options.events.emitLater('sourceReset', { sourceId: this.sourceId });
+    this.options.events.sourceChangedLater(this.getInfo());
+  }
+
+  private setMissing(isMissing: boolean, reason: string | null): void {
+    if (isMissing) {
+      this.info.status = 'missing';
+      this.info.failure = reason;
+      this.options.events.sourceChangedLater(this.getInfo());
+    } else if (this.info.status === 'missing') {
+      this.info.status = 'loading';
+      this.info.failure = null;
+    }
+  }
+
+  private setIdle(sizeBytes: number): void {
+    this.info.sizeBytes = Math.max(sizeBytes, this.info.bytesRead);
+    if (this.info.status !== 'missing') this.info.status = this.options.watch ? 'live' : 'idle';
+    this.options.events.sourceChangedLater(this.getInfo());
+  }
+
+  /** Resolves once everything currently in the file has been read and indexed. */
+  async whenIdle(): Promise<void> {
+    await this.tailer?.whenIdle();
+  }
+
+  listSessions(query: SessionQuery): SessionPage {
+    const { total, rows } = this.db!.querySessions(this.sourceId, {
+      sortBy: query.sortBy ?? 'start',
+      sortDir: query.sortDir ?? 'desc',
+      filter: query.filter ?? '',
+      offset: Math.max(0, query.offset | 0),
+      limit: Math.min(Math.max(0, query.limit | 0), MAX_WINDOW_ROWS),
+    });
+    return { total, offset: query.offset, rows };
+  }
+
+  getSession(sessionId: string): SessionSummary | null {
+    return this.db!.getSession(this.sourceId, sessionId);
+  }
+
+  listErrors(offset: number, limit: number): ErrorPage {
+    const { total, rows } = this.db!.queryErrors(Math.max(0, offset | 0), Math.min(Math.max(0, limit | 0), MAX_WINDOW_ROWS));
+    return { total, rows: rows.map((row) => ({ sourceId: this.sourceId, ...row })) };
+  }
+
+  getTotals() {
+    return this.db!.queryTotals();
+  }
+
+  private getTree(sessionId: string, traceId?: string): CachedTree | null {
+    const cacheKey = `${sessionId}\u0000${traceId ?? ''}`;
+    const version = this.sessionVersions.get(sessionId) ?? 0;
+    const cached = this.trees.get(cacheKey);
+    if (cached && cached.version === version) {
+      this.trees.delete(cacheKey);
+      this.trees.set(cacheKey, cached);
+      return cached;
+    }
+    const spans = this.db!.querySessionSpans(sessionId, traceId);
+    if (spans.length === 0) return null;
+    const tree = buildSpanTree(spans);
+    let startUs = Infinity;
+    let endUs = -Infinity;
+    for (let i = 0; i < spans.length; i++) {
+      startUs = Math.min(startUs, tree.drawStartUs[i]);
+      endUs = Math.max(endUs, spans[i].endUs ?? tree.drawStartUs[i], tree.drawStartUs[i]);
+    }
+    const indexByKey = new Map<number, number>();
+    spans.forEach((span, i) => indexByKey.set(span.spanKey, i));
+    const entry: CachedTree = { version, spans, tree, startUs, endUs, flatKey: null, flat: null, indexByKey };
+    this.trees.set(cacheKey, entry);
+    if (this.trees.size > TREE_CACHE_SIZE) this.trees.delete(this.trees.keys().next().value!);
+    return entry;
+  }
+
+  private toRow(entry: CachedTree, index: number, depth: number, collapsed: Set<number>): WaterfallRow {
+    const span = entry.spans[index];
+    const parent = entry.tree.parent[index];
+    return {
+      spanKey: String(span.spanKey),
+      spanId: span.spanId,
+      traceId: span.traceId,
+      parentKey: parent === -1 ? null : String(entry.spans[parent].spanKey),
+      depth,
+      name: span.name,
+      spanType: span.spanType,
+      status: span.status,
+      startUs: entry.tree.drawStartUs[index],
+      endUs: span.endUs,
+      childCount: entry.tree.children[index].length,
+      isCollapsed: collapsed.has(span.spanKey),
+      isOrphan: entry.tree.isOrphan[index],
+      decision: span.decision,
+      model: span.model,
+      inputTokens: span.inputTokens,
+      outputTokens: span.outputTokens,
+    };
+  }
+
+  getWaterfall(query: WaterfallQuery): Result<WaterfallWindow> {
+    const entry = this.getTree(query.sessionId, query.traceId);
+    if (!entry) return fail(`no session "${query.sessionId}" in ${this.info.name}`);
+    const collapsed = new Set((query.collapsedKeys ?? []).map(Number));
+    const flatKey = [...collapsed].sort((a, b) => a - b).join(',');
+    if (entry.flatKey !== flatKey || !entry.flat) {
+      entry.flat = flattenSpanTree(entry.tree, (i) => collapsed.has(entry.spans[i].spanKey));
+      entry.flatKey = flatKey;
+    }
+    const flat = entry.flat;
+    const offset = Math.max(0, query.offset | 0);
+    const limit = Math.min(Math.max(0, query.limit | 0), MAX_WINDOW_ROWS);
+    const rows: WaterfallRow[] = [];
+    for (let r = offset; r < Math.min(flat.order.length, offset + limit); r++) {
+      rows.push(this.toRow(entry, flat.order[r], flat.depth[r], collapsed));
+    }
+    return ok({ totalRows: flat.order.length, totalSpans: entry.spans.length, offset, startUs: entry.startUs, endUs: entry.endUs, rows });
+  }
+
+  async getSpanDetail(spanKey: string): Promise<Result<SpanDetail>> {
+    const location = this.db!.getSpanLocation(Number(spanKey));
+    if (!location) return fail(`no span ${spanKey} in ${this.info.name}`);
+    let text: string;
+    let isCut = false;
+    try {
+      const handle = await fs.open(this.options.path, 'r');
+      try {
+        const buffer = Buffer.alloc(location.recordLength);
+        const { bytesRead } = await handle.read(buffer, 0, location.recordLength, location.recordOffset);
+        text = buffer.toString('utf8', 0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      return fail(`cannot read ${this.options.path}: ${(error as Error).message}`);
+    }
+    const stale = fail<SpanDetail>(`${this.info.name} changed since it was indexed (line ${location.recordLine}); reopen it`);
+    let value: unknown;
+    try {
+      value = parseJsonLenient(text);
+    } catch {
+      return stale;
+    }
+    const adapted = adaptRecord(value);
+    if (!adapted.isTrace) return stale;
+    const span = adapted.spans[location.recordIndex];
+    if (!span || span.spanId !== location.spanId || span.traceId !== location.traceId) return stale;
+
+    const entry = this.getTree(location.sessionId);
+    const index = entry?.indexByKey.get(location.spanKey);
+    let depth = 0;
+    if (entry && index !== undefined) for (let p = entry.tree.parent[index]; p !== -1; p = entry.tree.parent[p]) depth++;
+    const row =
+      entry && index !== undefined
+        ? this.toRow(entry, index, depth, new Set())
+        : null;
+    if (!row) return stale;
+    if (Buffer.byteLength(text) > RAW_TEXT_MAX_BYTES) {
+      text = text.slice(0, RAW_TEXT_MAX_BYTES);
+      isCut = true;
+    }
+    return ok({
+      row,
+      sessionId: location.sessionId,
+      kind: span.kind,
+      statusMessage: span.statusMessage,
+      format: adapted.format,
+      attributes: span.attributes,
+      events: span.events.map((event) => ({ name: event.name, timeUs: nsToUs(event.timeNs), attributes: event.attributes })),
+      links: span.links,
+      resource: span.resource,
+      scope: span.scope,
+      derived: deriveSpanFields(span.name, span.attributes).provenance,
+      raw: { path: this.options.path, line: location.recordLine, offset: location.recordOffset, lengthBytes: location.recordLength, text, isCut },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.tailer?.stop();
+    this.db?.close();
+    this.db = null;
+    if (this.isDbOwned) {
+      rmSync(`${this.dbPath}.lock`, { force: true });
+    } else {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.dbPath}${suffix}`, { force: true });
+    }
+  }
+}

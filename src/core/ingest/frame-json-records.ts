@@ -1,0 +1,229 @@
+/**
+ * Splits a byte stream into top-level JSON values, whatever the framing: one object per line
+ * (JSONL), pretty-printed objects written back to back (OTel Python's ConsoleSpanExporter), or
+ * a mix. Works on bytes so every record keeps its exact byte offset and length in the file.
+ *
+ * Fast path: a value that starts at column 0 and fits on its line is handed to JSON.parse as
+ * is. Otherwise a small state machine tracks strings and nesting depth to find the value's
+ * end. A `{` at column 0 inside an unfinished object means the previous object was cut off
+ * (a killed writer) — JSON strings cannot hold raw newlines and indented dumps never put
+ * braces at column 0 — so the broken part becomes an error and framing resumes there.
+ *
+ * The framer keeps no bytes itself: it reports how far it consumed, and the caller re-feeds
+ * the unconsumed tail (a partial last record) together with the next bytes.
+ */
+import { parseJsonLenient } from './parse-json-lenient';
+
+export interface FramedRecord {
+  /** Absolute byte offset of the record's first byte. */
+  offset: number;
+  lengthBytes: number;
+  /** 1-based line of the record's first byte. */
+  line: number;
+  /** The parsed value. */
+  value: unknown;
+}
+
+export interface FramingError {
+  offset: number;
+  lengthBytes: number;
+  line: number;
+  reason: string;
+  excerpt: string;
+}
+
+export interface FrameResult {
+  records: FramedRecord[];
+  errors: FramingError[];
+  /** Bytes of the input that were fully handled; the rest is a partial record to re-feed. */
+  consumedBytes: number;
+  /** Newlines within the consumed bytes. */
+  consumedLines: number;
+}
+
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const EXCERPT_BYTES = 160;
+
+function isBlank(byte: number): boolean {
+  return byte === SPACE || byte === NEWLINE || byte === CR || byte === TAB;
+}
+
+/** The first bytes of a span of the buffer, as readable text for an error message. */
+export function makeExcerpt(bytes: Buffer, start: number, end: number): string {
+  const text = bytes.toString('utf8', start, Math.min(end, start + EXCERPT_BYTES));
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Frames the complete JSON values in `bytes`, which starts at absolute `baseOffset` on line
+ * `baseLine`. With `isFinal`, a trailing incomplete value is reported as an error instead of
+ * being left unconsumed.
+ */
+export function frameJsonRecords(bytes: Buffer, baseOffset: number, baseLine: number, isFinal: boolean): FrameResult {
+  const records: FramedRecord[] = [];
+  const errors: FramingError[] = [];
+  const end = bytes.length;
+  let pos = 0;
+  let line = baseLine;
+  let consumedBytes = 0;
+  let consumedLines = 0;
+
+  // A UTF-8 byte order mark at the very start of the file is not data.
+  if (baseOffset === 0 && end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    pos = 3;
+    consumedBytes = 3;
+  }
+
+  const addError = (start: number, stop: number, startLine: number, reason: string) => {
+    errors.push({
+      offset: baseOffset + start,
+      lengthBytes: stop - start,
+      line: startLine,
+      reason,
+      excerpt: makeExcerpt(bytes, start, stop),
+    });
+  };
+
+  const parseInto = (start: number, stop: number, startLine: number) => {
+    const text = bytes.toString('utf8', start, stop);
+    try {
+      records.push({ offset: baseOffset + start, lengthBytes: stop - start, line: startLine, value: parseJsonLenient(text) });
+    } catch (error) {
+      addError(start, stop, startLine, `invalid JSON: ${(error as Error).message}`);
+    }
+  };
+
+  while (pos < end) {
+    const byte = bytes[pos];
+    if (isBlank(byte)) {
+      if (byte === NEWLINE) line++;
+      pos++;
+      consumedBytes = pos;
+      consumedLines = line - baseLine;
+      continue;
+    }
+    const atLineStart = pos === 0 || bytes[pos - 1] === NEWLINE;
+
+    if (byte !== OPEN_BRACE && byte !== OPEN_BRACKET) {
+      // Not the start of a JSON value: noise (a log line, a prompt). Skip the line.
+      const newline = bytes.indexOf(NEWLINE, pos);
+      if (newline === -1 && !isFinal) break;
+      const stop = newline === -1 ? end : newline;
+      addError(pos, stop, line, 'not JSON: a line that does not start a JSON object or array');
+      pos = stop;
+      consumedBytes = pos;
+      consumedLines = line - baseLine;
+      continue;
+    }
+
+    // Fast path: the whole value on one line (JSONL).
+    if (atLineStart) {
+      const newline = bytes.indexOf(NEWLINE, pos);
+      if (newline !== -1) {
+        let stop = newline;
+        while (stop > pos && isBlank(bytes[stop - 1])) stop--;
+        const last = bytes[stop - 1];
+        if ((byte === OPEN_BRACE && last === CLOSE_BRACE) || (byte === OPEN_BRACKET && last === CLOSE_BRACKET)) {
+          const text = bytes.toString('utf8', pos, stop);
+          let value: unknown;
+          let isParsed = false;
+          try {
+            value = JSON.parse(text);
+            isParsed = true;
+          } catch {
+            // Not a one-line value after all (or NaN inside): let the scanner decide.
+          }
+          if (isParsed) {
+            records.push({ offset: baseOffset + pos, lengthBytes: stop - pos, line, value });
+            pos = newline;
+            consumedBytes = pos;
+            consumedLines = line - baseLine;
+            continue;
+          }
+        }
+      }
+    }
+
+    // Scanner: find the end of the value starting at pos.
+    const start = pos;
+    const startLine = line;
+    const isObject = byte === OPEN_BRACE;
+    let depth = 0;
+    let inString = false;
+    let stringBroken = false;
+    let restartAt = -1;
+    let stop = -1;
+    let scanLine = line;
+    let i = pos;
+    for (; i < end; i++) {
+      const b = bytes[i];
+      if (inString) {
+        if (b === BACKSLASH) i++;
+        else if (b === QUOTE) inString = false;
+        else if (b === NEWLINE) {
+          // A raw newline cannot be inside a JSON string: the value is broken.
+          inString = false;
+          stringBroken = true;
+          scanLine++;
+          if (i + 1 < end && bytes[i + 1] === OPEN_BRACE && isObject) {
+            restartAt = i + 1;
+            break;
+          }
+        }
+        continue;
+      }
+      if (b === QUOTE) inString = true;
+      else if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++;
+      else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        depth--;
+        if (depth === 0) {
+          stop = i + 1;
+          break;
+        }
+      } else if (b === NEWLINE) {
+        scanLine++;
+        if (isObject && i + 1 < end && bytes[i + 1] === OPEN_BRACE) {
+          restartAt = i + 1;
+          break;
+        }
+      }
+    }
+
+    if (restartAt !== -1) {
+      let errorEnd = restartAt;
+      while (errorEnd > start && isBlank(bytes[errorEnd - 1])) errorEnd--;
+      addError(start, errorEnd, startLine, 'incomplete JSON record: a new record starts before this one ends');
+      pos = restartAt;
+      line = scanLine;
+      consumedBytes = pos;
+      consumedLines = line - baseLine;
+      continue;
+    }
+    if (stop === -1) {
+      if (!isFinal) break; // partial record: re-fed with more bytes later
+      addError(start, end, startLine, 'incomplete JSON record at end of file');
+      pos = end;
+      line = scanLine;
+      consumedBytes = pos;
+      consumedLines = line - baseLine;
+      continue;
+    }
+    if (stringBroken) addError(start, stop, startLine, 'invalid JSON: a string contains a raw line break');
+    else parseInto(start, stop, startLine);
+    pos = stop;
+    line = scanLine;
+    consumedBytes = pos;
+    consumedLines = line - baseLine;
+  }
+
+  return { records, errors, consumedBytes, consumedLines };
+}

@@ -1,0 +1,100 @@
+/**
+ * Turns framed JSON records into index entries: adapt each record to spans, derive the
+ * fields lists need, and keep each span's record location for reading details back.
+ * Pure: values in, entries out.
+ */
+import type { Decision, SpanStatus, SpanType } from '../../shared/model/span-type';
+import { deriveSpanFields } from '../semantics/derive-span-fields';
+import { adaptRecord } from './adapt-record';
+import type { FramedRecord, FramingError } from './frame-json-records';
+import { nsToUs } from './parse-time';
+
+/** One span as the index stores it. */
+export interface IndexableSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  spanType: SpanType;
+  status: SpanStatus;
+  startUs: number | null;
+  endUs: number | null;
+  sessionKey: string | null;
+  sessionKeySource: string | null;
+  model: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  decision: Decision | null;
+  isVerdict: boolean;
+  recordOffset: number;
+  recordLength: number;
+  recordLine: number;
+  /** Position of the span among the spans its record yields. */
+  recordIndex: number;
+  format: string;
+}
+
+export interface IngestResult {
+  spans: IndexableSpan[];
+  errors: FramingError[];
+  formats: Set<string>;
+  /** Valid records that carry no spans (log records). */
+  skippedRecords: number;
+}
+
+const EXCERPT_CHARS = 160;
+
+function excerptOf(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+}
+
+/** Adapts and derives every framed record. */
+export function ingestRecords(records: readonly FramedRecord[]): IngestResult {
+  const spans: IndexableSpan[] = [];
+  const errors: FramingError[] = [];
+  const formats = new Set<string>();
+  let skippedRecords = 0;
+  for (const record of records) {
+    const result = adaptRecord(record.value);
+    if (!result.isTrace) {
+      if (result.isSkipped) skippedRecords++;
+      else errors.push({ offset: record.offset, lengthBytes: record.lengthBytes, line: record.line, reason: result.reason, excerpt: excerptOf(record.value) });
+      continue;
+    }
+    formats.add(result.format);
+    result.spans.forEach((span, recordIndex) => {
+      const fields = deriveSpanFields(span.name, span.attributes);
+      const sessionHit = fields.provenance.find((p) => p.field === 'session');
+      let endUs = nsToUs(span.endNs);
+      const startUs = nsToUs(span.startNs);
+      // An end before the start is a broken clock or a placeholder: draw the span open, never negative.
+      if (endUs !== null && startUs !== null && endUs < startUs) endUs = null;
+      spans.push({
+        traceId: span.traceId,
+        spanId: span.spanId,
+        parentSpanId: span.parentSpanId,
+        name: span.name,
+        spanType: fields.spanType,
+        status: span.status,
+        startUs,
+        endUs,
+        sessionKey: fields.sessionKey,
+        sessionKeySource: sessionHit ? sessionHit.fromKey : null,
+        model: fields.model,
+        inputTokens: fields.inputTokens,
+        outputTokens: fields.outputTokens,
+        costUsd: fields.costUsd,
+        decision: fields.decision,
+        isVerdict: fields.isVerdict,
+        recordOffset: record.offset,
+        recordLength: record.lengthBytes,
+        recordLine: record.line,
+        recordIndex,
+        format: result.format,
+      });
+    });
+  }
+  return { spans, errors, formats, skippedRecords };
+}

@@ -1,0 +1,55 @@
+/**
+ * Watches a folder (not its subfolders) for trace files that appear after it was opened.
+ * Which files are traces is decided from their first bytes, never from their names.
+ */
+import { promises as fs } from 'node:fs';
+import { basename } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+
+const SNIFF_BYTES = 4096;
+
+/** True when the file's first non-blank character starts a JSON object or array (after any BOM). */
+export async function looksLikeTraceFile(path: string): Promise<boolean> {
+  let handle: fs.FileHandle | null = null;
+  try {
+    handle = await fs.open(path, 'r');
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    const text = buffer.toString('utf8', 0, bytesRead).replace(/^\uFEFF/, '').trimStart();
+    return text.startsWith('{') || text.startsWith('[');
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}
+
+export class FolderWatcher {
+  private watcher: FSWatcher | null = null;
+
+  constructor(
+    private readonly path: string,
+    private readonly onTraceFile: (file: string) => void,
+  ) {}
+
+  start(): void {
+    this.watcher = watch(this.path, {
+      depth: 0,
+      ignoreInitial: true,
+      ignored: (file: string) => file !== this.path && basename(file).startsWith('.'),
+    });
+    const consider = (file: string) => {
+      void looksLikeTraceFile(file).then((isTrace) => {
+        if (isTrace) this.onTraceFile(file);
+      });
+    };
+    this.watcher.on('add', consider);
+    // A file created empty becomes a trace file on its first write.
+    this.watcher.on('change', consider);
+  }
+
+  async stop(): Promise<void> {
+    await this.watcher?.close();
+    this.watcher = null;
+  }
+}
