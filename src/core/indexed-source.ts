@@ -131,7 +131,7 @@ export class IndexedSource {
     this.refreshCounts();
     this.info.bytesRead = start.offset;
     this.options.events.sourceChangedLater(this.getInfo());
-    this.tailer.start();
+    await this.tailer.start();
   }
 
   private async tryLock(lockPath: string): Promise<boolean> {

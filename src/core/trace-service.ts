@@ -60,6 +60,7 @@ export class TraceService implements TraceApi, TraceEventSource {
   private readonly events = new EventHub();
   private readonly sources = new Map<string, IndexedSource>();
   private readonly folders = new Map<string, FolderWatcher>();
+  private readonly opening = new Map<string, Promise<Result<SourceInfo>>>();
   private readonly cacheDir: string;
   private readonly watch: boolean;
   private nextSourceNumber = 1;
@@ -86,9 +87,7 @@ export class TraceService implements TraceApi, TraceEventSource {
     }
     if (stat.isDirectory()) return this.openFolder(path);
     if (!stat.isFile()) return fail(`${path}: not a regular file`);
-    const existing = this.findByPath(path);
-    if (existing) return ok([existing.getInfo()]);
-    const opened = await this.openFile(path);
+    const opened = await this.openFileOnce(path);
     return opened.ok ? ok([opened.value]) : opened;
   }
 
@@ -111,25 +110,36 @@ export class TraceService implements TraceApi, TraceEventSource {
   }
 
   private async openFolder(path: string): Promise<Result<SourceInfo[]>> {
+    // Watch first, then list: a file created in between is seen by one or the other.
+    if (this.watch && !this.folders.has(path)) {
+      const watcher = new FolderWatcher(path, (file) => void this.openFileOnce(file));
+      this.folders.set(path, watcher);
+      await watcher.start();
+    }
     const entries = await fs.readdir(path, { withFileTypes: true });
     const infos: SourceInfo[] = [];
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (!entry.isFile() || entry.name.startsWith('.')) continue;
       const file = join(path, entry.name);
       if (!(await looksLikeTraceFile(file))) continue;
-      const existing = this.findByPath(file);
-      const opened = existing ? ok(existing.getInfo()) : await this.openFile(file);
+      const opened = await this.openFileOnce(file);
       if (opened.ok) infos.push(opened.value);
-    }
-    if (this.watch && !this.folders.has(path)) {
-      const watcher = new FolderWatcher(path, (file) => {
-        if (!this.findByPath(file) && !this.isClosed) void this.openFile(file);
-      });
-      this.folders.set(path, watcher);
-      watcher.start();
     }
     if (infos.length === 0 && !this.watch) return fail(`${path}: no trace files in this folder`);
     return ok(infos);
+  }
+
+  /** Opens a file unless it is open or being opened already. */
+  private openFileOnce(path: string): Promise<Result<SourceInfo>> {
+    const existing = this.findByPath(path);
+    if (existing) return Promise.resolve(ok(existing.getInfo()));
+    let opening = this.opening.get(path);
+    if (!opening) {
+      opening = this.isClosed ? Promise.resolve(fail(`${path}: Tracelight is shutting down`)) : this.openFile(path);
+      this.opening.set(path, opening);
+      void opening.finally(() => this.opening.delete(path));
+    }
+    return opening;
   }
 
   async listSources(): Promise<SourceInfo[]> {

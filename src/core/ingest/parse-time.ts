@@ -24,10 +24,10 @@ export function parseIsoToNs(text: string): bigint | null {
 /** Epoch number of unknown unit to ns: above 1e17 ns, above 1e14 µs, above 1e11 ms, else s. */
 export function epochNumberToNs(value: number): bigint | null {
   if (!Number.isFinite(value) || value <= 0) return null;
-  if (value > 1e17) return BigInt(Math.round(value));
-  if (value > 1e14) return BigInt(Math.round(value * 1e3));
-  if (value > 1e11) return BigInt(Math.round(value * 1e6));
-  return BigInt(Math.round(value * 1e9));
+  const factor = value > 1e17 ? 1 : value > 1e14 ? 1e3 : value > 1e11 ? 1e6 : 1e9;
+  // The whole part scales exactly in BigInt; only the fraction goes through a float.
+  const whole = Math.trunc(value);
+  return BigInt(whole) * BigInt(factor) + BigInt(Math.round((value - whole) * factor));
 }
 
 /** Decimal-string nanoseconds (OTLP's int64 encoding) or a number of ns; 0 and "" mean absent. */

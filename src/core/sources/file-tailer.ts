@@ -6,6 +6,7 @@
  * again from the start after a reset. The file is only ever opened for reading.
  */
 import { promises as fs } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { frameJsonRecords, type FramedRecord, type FramingError } from '../ingest/frame-json-records';
 
@@ -34,11 +35,14 @@ export interface FileTailerOptions {
 
 const FIRST_CHUNK_BYTES = 256 * 1024;
 const CHUNK_BYTES = 8 * 1024 * 1024;
+const SAFETY_POLL_MS = 500;
 
 export class FileTailer {
   private position: TailPosition;
   private inode: number | null;
   private watcher: FSWatcher | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private lastSizeBytes = -1;
   private isReading = false;
   private isReadAgain = false;
   private isStopped = false;
@@ -61,16 +65,42 @@ export class FileTailer {
     return this.inode;
   }
 
-  /** Reads what is there and, when watching, follows the file. */
-  start(): void {
+  /**
+   * Reads what is there and, when watching, follows the file. The folder is watched rather
+   * than the file, so a file renamed away and recreated (rotation) is still seen.
+   */
+  async start(): Promise<void> {
     if (this.options.watch) {
-      this.watcher = watch(this.path, { persistent: true, ignoreInitial: true, awaitWriteFinish: false });
+      const target = resolve(this.path);
+      const folder = dirname(target);
+      this.watcher = watch(folder, {
+        depth: 0,
+        persistent: true,
+        ignoreInitial: true,
+        awaitWriteFinish: false,
+        ignored: (file: string) => file !== folder && resolve(file) !== target,
+      });
       this.watcher.on('change', () => this.requestRead());
       this.watcher.on('add', () => this.requestRead());
       this.watcher.on('unlink', () => this.handlers.onMissing(true, 'the file was deleted'));
       this.watcher.on('error', () => this.requestRead());
+      await new Promise<void>((ready) => this.watcher!.once('ready', () => ready()));
+      // chokidar can miss a rename-and-recreate that lands within its atomic-write window;
+      // a slow stat poll is the safety net (it only reads metadata).
+      this.pollTimer = setInterval(() => void this.pollStat(), SAFETY_POLL_MS);
+      this.pollTimer.unref();
     }
     this.requestRead();
+  }
+
+  private async pollStat(): Promise<void> {
+    if (this.isReading || this.isStopped) return;
+    try {
+      const stat = await fs.stat(this.path);
+      if (stat.ino !== this.inode || stat.size !== this.lastSizeBytes) this.requestRead();
+    } catch {
+      // Missing: chokidar's unlink already said so, and the next stat after it returns will read.
+    }
   }
 
   /** Resolves when the tailer has read up to the end of the file as it was when called. */
@@ -147,6 +177,7 @@ export class FileTailer {
         this.position = { offset: this.position.offset + framed.consumedBytes, line: this.position.line + framed.consumedLines };
         await this.handlers.onFrames(framed.records, framed.errors, this.getPosition(), size);
       }
+      this.lastSizeBytes = size;
       this.handlers.onIdle(size);
     } finally {
       await handle.close();
@@ -179,6 +210,7 @@ export class FileTailer {
 
   async stop(): Promise<void> {
     this.isStopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
     await this.watcher?.close();
     this.watcher = null;
     await this.whenIdle();

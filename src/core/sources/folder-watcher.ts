@@ -32,7 +32,8 @@ export class FolderWatcher {
     private readonly onTraceFile: (file: string) => void,
   ) {}
 
-  start(): void {
+  /** Starts watching; resolves once the watcher is ready (files added later are reported). */
+  async start(): Promise<void> {
     this.watcher = watch(this.path, {
       depth: 0,
       ignoreInitial: true,
@@ -46,6 +47,7 @@ export class FolderWatcher {
     this.watcher.on('add', consider);
     // A file created empty becomes a trace file on its first write.
     this.watcher.on('change', consider);
+    await new Promise<void>((ready) => this.watcher!.once('ready', () => ready()));
   }
 
   async stop(): Promise<void> {
