@@ -6,8 +6,8 @@
 import type { IpcMainEvent, WebContents } from 'electron';
 import { ipcMain } from 'electron';
 import type { RpcMessage, RpcTransport } from '../shared/rpc/rpc-transport';
-import { toRpcMessage } from '../server/parse-rpc-message';
-import { RPC_CHANNEL } from './rpc-channel';
+import { toRpcMessage } from '../shared/rpc/parse-rpc-message';
+import { RPC_CHANNEL } from '../shared/rpc/electron-bridge';
 
 /** Serves one window; isTrustedUrl says which page URLs may talk to the engine. */
 export function createIpcTransport(contents: WebContents, isTrustedUrl: (url: string) => boolean): RpcTransport {

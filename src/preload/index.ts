@@ -7,18 +7,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import type { RpcMessage } from '../shared/rpc/rpc-transport';
-
-/** Same literal as src/main/rpc-channel.ts (the preload imports only types from our code). */
-const RPC_CHANNEL = 'tracelight:rpc';
-
-/** What the preload exposes as `window.tracelight`. */
-export interface TracelightBridge {
-  send(message: RpcMessage): void;
-  /** Registers a handler for messages from the engine; returns a function that removes it. */
-  onMessage(handler: (message: RpcMessage) => void): () => void;
-  /** The path of a File from a drop or an <input type=file>; '' when it has none. */
-  getPathForFile(file: File): string;
-}
+import { RPC_CHANNEL, type TracelightBridge } from '../shared/rpc/electron-bridge';
 
 const bridge: TracelightBridge = {
   send(message) {

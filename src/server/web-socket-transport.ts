@@ -6,7 +6,7 @@
  */
 import WebSocket from 'ws';
 import type { RpcMessage, RpcTransport } from '../shared/rpc/rpc-transport';
-import { parseRpcMessage } from './parse-rpc-message';
+import { parseRpcMessage } from '../shared/rpc/parse-rpc-message';
 
 /** Wraps an open (or opening) WebSocket as an RpcTransport; malformed incoming messages are dropped. */
 export function createWebSocketTransport(socket: WebSocket): RpcTransport {

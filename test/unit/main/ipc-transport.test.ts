@@ -9,7 +9,7 @@ const ipcMain = new EventEmitter();
 vi.mock('electron', () => ({ ipcMain }));
 
 const { createIpcTransport } = await import('../../../src/main/ipc-transport');
-const { RPC_CHANNEL } = await import('../../../src/main/rpc-channel');
+const { RPC_CHANNEL } = await import('../../../src/shared/rpc/electron-bridge');
 
 function makeContents(url = 'app://tracelight/index.html') {
   const mainFrame = { url };

@@ -2,7 +2,7 @@
  * Incoming wire messages are untrusted: anything that is not one of the four RpcMessage shapes is
  * dropped here, so the RPC loop only ever sees well-formed messages.
  */
-import type { RpcMessage } from '../shared/rpc/rpc-transport';
+import type { RpcMessage } from './rpc-transport';
 
 /** Parses one wire message; null when it is not JSON or not an RpcMessage. */
 export function parseRpcMessage(text: string): RpcMessage | null {
