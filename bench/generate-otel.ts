@@ -1,0 +1,318 @@
+/**
+ * Writes a large, deterministic OTel Python console file of kitelogik-like agent traces for the
+ * benchmarks: `compact` is `to_json(indent=None)` per line, `pretty` is the exporter's default
+ * `to_json()` (indent 4) records back to back. Records are built as strings, copied into one
+ * reused 8 MB buffer and written when it fills, so a 1 GB file never sits in memory. Whole traces only: the file ends
+ * after the trace that reaches `sizeBytes`.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { Prng } from '../scripts/lib/prng';
+import { pyFloat, pyDumps, type PyValue } from '../scripts/lib/py-json';
+import {
+  formatConsoleRecord,
+  pythonResource,
+  type ConsoleKind,
+  type ConsoleSpan,
+  type PyAttributes,
+} from '../scripts/lib/otel-console';
+
+export interface GenerateOtelOptions {
+  path: string;
+  form: 'compact' | 'pretty';
+  sizeBytes: number;
+  seed: number;
+}
+
+export interface GenerateOtelResult {
+  spans: number;
+  traces: number;
+  sessions: number;
+  bytes: number;
+  llmSpans: number;
+  /** Sums of gen_ai.usage.input_tokens / output_tokens over the LLM spans. */
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** 2026-11-20T00:00:00.000000Z in microseconds. */
+const BASE_US = 1_795_132_800_000_000;
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
+const ROLES = ['support_agent', 'support_lead', 'billing_specialist', 'customer_self_service'];
+const MODELS = [
+  { request: 'gpt-4o', response: 'gpt-4o-2024-08-06', provider: 'openai' },
+  { request: 'claude-sonnet-4', response: 'claude-sonnet-4-20250514', provider: 'anthropic' },
+];
+const TOOLS: [string, string, string][] = [
+  ['lookup_order', 'read', 'INFORMATIONAL'],
+  ['search_kb', 'search', 'INFORMATIONAL'],
+  ['get_shipping_status', 'read', 'INFORMATIONAL'],
+  ['approve_refund', 'write', 'TRANSACTIONAL_HIGH'],
+  ['apply_credit', 'write', 'TRANSACTIONAL_LOW'],
+  ['send_email', 'send', 'OPERATIONAL'],
+  ['create_ticket', 'create', 'OPERATIONAL'],
+  ['delete_account', 'delete', 'DESTRUCTIVE'],
+];
+const QUESTIONS = [
+  'Where is my order? It was supposed to arrive on Monday.',
+  'I was charged twice for the same invoice, can you check?',
+  'The zip on my jacket broke, is that covered by the warranty?',
+  'Please cancel my subscription and refund the remaining months.',
+  'Can I change the delivery address of my last order?',
+  'Do you ship to Norway and how much are the customs fees?',
+];
+
+class TraceWriter {
+  private readonly rng: Prng;
+  private readonly form: 'compact' | 'pretty';
+  private readonly resource: PyValue;
+  private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private chunkBytes = 0;
+  bytes = 0;
+  spans = 0;
+  llmSpans = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+
+  constructor(
+    private readonly fd: number,
+    seed: number,
+    form: 'compact' | 'pretty',
+  ) {
+    this.rng = new Prng(seed);
+    this.form = form;
+    this.resource = pythonResource('support-agent');
+  }
+
+  /** Appends one finished span. Python's json.dumps is ASCII-only, so characters are bytes. */
+  private emit(span: ConsoleSpan): void {
+    const text = formatConsoleRecord(span, this.resource, this.form);
+    if (this.chunkBytes + text.length > CHUNK_BYTES) this.flush();
+    if (text.length > CHUNK_BYTES) this.writeAll(Buffer.from(text, 'latin1'));
+    else this.chunkBytes += this.chunk.write(text, this.chunkBytes, 'latin1');
+    this.bytes += text.length;
+    this.spans++;
+  }
+
+  flush(): void {
+    if (this.chunkBytes === 0) return;
+    this.writeAll(this.chunk.subarray(0, this.chunkBytes));
+    this.chunkBytes = 0;
+  }
+
+  private writeAll(buffer: Buffer): void {
+    let offset = 0;
+    while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset, buffer.length - offset);
+  }
+
+  private span(
+    name: string,
+    traceId: string,
+    parentId: string | null,
+    kind: ConsoleKind,
+    startUs: number,
+    endUs: number,
+    attributes: PyAttributes,
+  ): ConsoleSpan {
+    return {
+      name,
+      traceId,
+      spanId: this.rng.hex(16),
+      parentId,
+      kind,
+      startUs,
+      endUs,
+      status: 'UNSET',
+      attributes,
+      events: [],
+      links: [],
+    };
+  }
+
+  /** Writes one trace of exactly `spanCount` spans (5..60) starting at `startUs`; returns its end. */
+  writeTrace(sessionId: string, role: string, model: (typeof MODELS)[number], spanCount: number, startUs: number): number {
+    const rng = this.rng;
+    const traceId = rng.hex(32);
+    const rootId = rng.hex(16);
+    let clock = startUs + rng.int(300, 2500);
+    let budget = spanCount - 1;
+    let iteration = 0;
+    let transcript = `[{"role": "user", "parts": [{"type": "text", "content": "${rng.pick(QUESTIONS)}"}]}]`;
+    while (budget > 0) {
+      iteration++;
+      // One model call...
+      const llmStart = clock + rng.int(400, 4000);
+      const inputTokens = 900 + Math.ceil(transcript.length / 4) + rng.int(0, 400);
+      const outputTokens = rng.int(12, 420);
+      const llmEnd = llmStart + Math.min(5_998_000, Math.max(400_000, Math.round((0.2 + inputTokens * 0.00008 + outputTokens * rng.float(0.012, 0.03)) * 1e6)));
+      const reply = `Step ${iteration}: checking the account and the order history before answering (${outputTokens} tokens).`;
+      this.emit(
+        this.span(`chat ${model.request}`, traceId, rootId, 'CLIENT', llmStart, llmEnd, {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': model.provider,
+          'gen_ai.request.model': model.request,
+          'gen_ai.response.model': model.response,
+          'gen_ai.usage.input_tokens': inputTokens,
+          'gen_ai.usage.output_tokens': outputTokens,
+          'gen_ai.input.messages': transcript,
+          'gen_ai.output.messages': `[{"role": "assistant", "parts": [{"type": "text", "content": "${reply}"}], "finish_reason": "stop"}]`,
+          'kitelogik.session_id': sessionId,
+        }),
+      );
+      this.llmSpans++;
+      this.inputTokens += inputTokens;
+      this.outputTokens += outputTokens;
+      transcript = transcript.slice(0, -1) + `, {"role": "assistant", "parts": [{"type": "text", "content": "${reply}"}]}]`;
+      clock = llmEnd;
+      budget--;
+      // ...then up to two tool calls through the policy gate: 6 spans if allowed, 4 if not.
+      const calls = rng.int(0, 2);
+      for (let c = 0; c < calls; c++) {
+        const allowed = budget >= 7 && rng.chance(0.8);
+        if (!allowed && budget < 5) break;
+        clock = this.writeToolCall(traceId, rootId, sessionId, role, allowed, clock);
+        budget -= allowed ? 6 : 4;
+      }
+    }
+    const endUs = clock + rng.int(150, 1800);
+    const root: ConsoleSpan = {
+      ...this.span('agent_session', traceId, null, 'INTERNAL', startUs, endUs, {
+        'kitelogik.session_id': sessionId,
+        'kitelogik.user_role': role,
+        'gen_ai.request.model': model.request,
+        'kitelogik.delegation_depth': 0,
+        'kitelogik.iteration': iteration,
+      }),
+      spanId: rootId,
+      status: 'OK',
+    };
+    this.emit(root);
+    return endUs;
+  }
+
+  private writeToolCall(traceId: string, rootId: string, sessionId: string, role: string, allowed: boolean, clock: number): number {
+    const rng = this.rng;
+    const [tool, action, tier] = rng.pick(TOOLS);
+    const adapterId = rng.hex(16);
+    const gateId = rng.hex(16);
+    const adapterStart = clock + rng.int(120, 700);
+    const gateStart = adapterStart + rng.int(30, 120);
+    const schemaStart = gateStart + rng.int(20, 60);
+    const schemaEnd = schemaStart + rng.int(90, 1200);
+    const opaStart = schemaEnd + rng.int(10, 40);
+    const opaEnd = opaStart + rng.int(1500, 9000);
+    const gateEnd = opaEnd + rng.int(40, 200);
+    this.emit(
+      this.span('policy_gate.schema_validate', traceId, gateId, 'INTERNAL', schemaStart, schemaEnd, {
+        'kitelogik.duration_ms': pyFloat((schemaEnd - schemaStart) / 1000),
+        'kitelogik.session_id': sessionId,
+      }),
+    );
+    this.emit(
+      this.span('policy_gate.opa_evaluate', traceId, gateId, 'INTERNAL', opaStart, opaEnd, {
+        'kitelogik.duration_ms': pyFloat((opaEnd - opaStart) / 1000),
+        'kitelogik.session_id': sessionId,
+      }),
+    );
+    const hardDeny = !allowed && rng.chance(0.5);
+    const gate: ConsoleSpan = {
+      ...this.span('policy_gate.evaluate', traceId, adapterId, 'INTERNAL', gateStart, gateEnd, {
+        'kitelogik.action': action,
+        'kitelogik.tool_name': tool,
+        'kitelogik.session_id': sessionId,
+        'kitelogik.user_role': role,
+        'kitelogik.policy.allow': allowed,
+        'kitelogik.policy.deny': hardDeny,
+        'kitelogik.policy.requires_hitl': !allowed && !hardDeny,
+        'kitelogik.policy.risk_tier': tier,
+        'kitelogik.policy.reason': allowed ? `Permitted for role ${role}` : `Not permitted for role ${role}`,
+      }),
+      spanId: gateId,
+    };
+    if (!allowed) {
+      gate.status = 'ERROR';
+      gate.statusDescription = hardDeny ? 'Hard blocked by security policy' : 'Tool call denied by policy';
+    }
+    this.emit(gate);
+    let adapterEnd = gateEnd + rng.int(40, 150);
+    if (allowed) {
+      const toolStart = gateEnd + rng.int(50, 200);
+      const toolEnd = toolStart + rng.int(30_000, 900_000);
+      this.emit(
+        this.span(`execute_tool ${tool}`, traceId, adapterId, 'INTERNAL', toolStart, toolEnd, {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': tool,
+          'gen_ai.tool.call.arguments': pyDumps({ order_id: `ORD-${rng.int(10000, 99999)}` }),
+          'kitelogik.session_id': sessionId,
+        }),
+      );
+      const sanStart = toolEnd + rng.int(20, 80);
+      const sanEnd = sanStart + rng.int(60, 1500);
+      this.emit(
+        this.span('policy_gate.sanitize_response', traceId, adapterId, 'INTERNAL', sanStart, sanEnd, {
+          'kitelogik.sanitizer.was_modified': false,
+          'kitelogik.sanitizer.patterns_found': '',
+          'kitelogik.duration_ms': pyFloat((sanEnd - sanStart) / 1000),
+          'kitelogik.session_id': sessionId,
+        }),
+      );
+      adapterEnd = sanEnd + rng.int(30, 120);
+    }
+    this.emit({
+      ...this.span('kitelogik.adapter.tool_call', traceId, rootId, 'INTERNAL', adapterStart, adapterEnd, {
+        'kitelogik.tool.name': tool,
+        'kitelogik.tool.action': action,
+        'kitelogik.session_id': sessionId,
+        'kitelogik.allowed': allowed,
+      }),
+      spanId: adapterId,
+    });
+    return adapterEnd;
+  }
+
+  /** Writes sessions of 1-3 traces until at least `sizeBytes` are written. */
+  run(sizeBytes: number): { traces: number; sessions: number } {
+    const rng = this.rng;
+    let traces = 0;
+    let sessions = 0;
+    let clock = BASE_US;
+    while (this.bytes < sizeBytes) {
+      sessions++;
+      const sessionId = `sess_${rng.hex(12)}`;
+      const role = rng.pick(ROLES);
+      const model = rng.pick(MODELS);
+      const traceCount = rng.int(1, 3);
+      let start = clock;
+      for (let t = 0; t < traceCount && this.bytes < sizeBytes; t++) {
+        const end = this.writeTrace(sessionId, role, model, rng.int(5, 60), start);
+        traces++;
+        clock = end;
+        start = end + rng.int(5_000_000, 60_000_000);
+      }
+      // Sessions follow each other, so the whole file is in end-time order like a live export.
+      clock += rng.int(2_000_000, 20_000_000);
+    }
+    this.flush();
+    return { traces, sessions };
+  }
+}
+
+/** Writes the file and reports what it holds (spans, traces, sessions, bytes, token sums). */
+export function generateOtelFile(options: GenerateOtelOptions): GenerateOtelResult {
+  const fd = openSync(options.path, 'w');
+  try {
+    const writer = new TraceWriter(fd, options.seed, options.form);
+    const { traces, sessions } = writer.run(options.sizeBytes);
+    return {
+      spans: writer.spans,
+      traces,
+      sessions,
+      bytes: writer.bytes,
+      llmSpans: writer.llmSpans,
+      inputTokens: writer.inputTokens,
+      outputTokens: writer.outputTokens,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
