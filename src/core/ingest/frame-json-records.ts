@@ -12,7 +12,7 @@
  * The framer keeps no bytes itself: it reports how far it consumed, and the caller re-feeds
  * the unconsumed tail (a partial last record) together with the next bytes.
  */
-import { parseJsonLenient } from './parse-json-lenient';
+import { parseJsonLenient, repairSurrogates } from './parse-json-lenient';
 
 export interface FramedRecord {
   /** Absolute byte offset of the record's first byte. */
@@ -137,7 +137,7 @@ export function frameJsonRecords(bytes: Buffer, baseOffset: number, baseLine: nu
           let value: unknown;
           let isParsed = false;
           try {
-            value = JSON.parse(text);
+            value = repairSurrogates(text, JSON.parse(text));
             isParsed = true;
           } catch {
             // Not a one-line value after all (or NaN inside): let the scanner decide.

@@ -5,14 +5,38 @@
  */
 const NON_FINITE = /NaN|Infinity/;
 
+// A \uD800-\uDFFF escape: the only way valid JSON text can carry a lone surrogate.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
 /** Parses JSON text, tolerating bare NaN/Infinity outside strings; throws on anything else invalid. */
 export function parseJsonLenient(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     if (!NON_FINITE.test(text)) throw error;
-    return JSON.parse(quoteNonFiniteNumbers(text));
+    value = JSON.parse(quoteNonFiniteNumbers(text));
   }
+  return repairSurrogates(text, value);
+}
+
+/**
+ * Lone surrogates are valid JSON escapes but not text (FORMATS.md §11.19): replace them with
+ * U+FFFD. Only values whose text has a surrogate escape are walked.
+ */
+export function repairSurrogates(text: string, value: unknown): unknown {
+  return SURROGATE_ESCAPE.test(text) ? toWellFormedDeep(value) : value;
+}
+
+function toWellFormedDeep(value: unknown): unknown {
+  if (typeof value === 'string') return value.toWellFormed();
+  if (Array.isArray(value)) return value.map(toWellFormedDeep);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[key.toWellFormed()] = toWellFormedDeep(inner);
+    return out;
+  }
+  return value;
 }
 
 /** Rewrites bare NaN / Infinity / -Infinity tokens outside strings as JSON strings. */

@@ -1,0 +1,47 @@
+/**
+ * Golden tests: each fixture in test/fixtures/<format>/ is framed and adapted exactly as the
+ * engine does, and the normalized spans must equal the hand-derived NAME.expected.json
+ * (BigInt nanoseconds written as decimal strings).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { adaptRecord } from '../../../src/core/ingest/adapt-record';
+import { frameJsonRecords } from '../../../src/core/ingest/frame-json-records';
+import type { FormatName, NormalizedSpan } from '../../../src/core/ingest/normalized-span';
+
+const FIXTURES = join(__dirname, '../../fixtures');
+
+function toJson(span: NormalizedSpan): unknown {
+  return JSON.parse(JSON.stringify(span, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)));
+}
+
+/** Frames a whole file as the tailer does at its end (isFinal) and adapts every record. */
+function readFixture(path: string): { spans: unknown[]; formats: Set<FormatName> } {
+  const bytes = readFileSync(path);
+  const framed = frameJsonRecords(bytes, 0, 1, true);
+  const spans: unknown[] = [];
+  const formats = new Set<FormatName>();
+  for (const record of framed.records) {
+    const result = adaptRecord(record.value);
+    if (!result.isTrace) continue;
+    formats.add(result.format);
+    spans.push(...result.spans.map(toJson));
+  }
+  return { spans, formats };
+}
+
+for (const format of ['otel-console', 'otlp-json'] as const) {
+  describe(`${format} golden fixtures`, () => {
+    const inputs = readdirSync(join(FIXTURES, format)).filter((name) => !name.endsWith('.expected.json')).sort();
+    it('has fixtures', () => expect(inputs.length).toBeGreaterThan(5));
+    for (const name of inputs) {
+      it(name, () => {
+        const expected = JSON.parse(readFileSync(join(FIXTURES, format, name.replace(/\.jsonl?$/, '.expected.json')), 'utf8'));
+        const { spans, formats } = readFixture(join(FIXTURES, format, name));
+        expect(spans).toEqual(expected);
+        expect([...formats]).toEqual(spans.length > 0 ? [format] : []);
+      });
+    }
+  });
+}
