@@ -1,0 +1,23 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiProvider } from '../api/api-context';
+import { App } from './App';
+import { connectToEngine } from './choose-connection';
+import './theme.css';
+import './layout.css';
+import '../components/components.css';
+import '../views/sources/sources.css';
+import '../views/sessions/sessions.css';
+import '../views/waterfall/waterfall.css';
+import '../views/span-detail/span-detail.css';
+
+const handle = connectToEngine();
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <ApiProvider handle={handle}>
+      <App />
+    </ApiProvider>
+  </StrictMode>,
+);
