@@ -43,7 +43,15 @@ interface CachedTree {
   endUs: number;
   flatKey: string | null;
   flat: FlatRows | null;
+  /** Span index -> row of `flat`, built on first reveal. */
+  rowOf: Map<number, number> | null;
   indexByKey: Map<number, number>;
+}
+
+function buildRowIndex(flat: FlatRows): Map<number, number> {
+  const rowOf = new Map<number, number>();
+  flat.order.forEach((spanIndex, row) => rowOf.set(spanIndex, row));
+  return rowOf;
 }
 
 export interface IndexedSourceOptions {
@@ -290,7 +298,7 @@ export class IndexedSource {
     }
     const indexByKey = new Map<number, number>();
     spans.forEach((span, i) => indexByKey.set(span.spanKey, i));
-    const entry: CachedTree = { version, spans, tree, startUs, endUs, flatKey: null, flat: null, indexByKey };
+    const entry: CachedTree = { version, spans, tree, startUs, endUs, flatKey: null, flat: null, rowOf: null, indexByKey };
     this.trees.set(cacheKey, entry);
     if (this.trees.size > TREE_CACHE_SIZE) this.trees.delete(this.trees.keys().next().value!);
     return entry;
@@ -328,6 +336,7 @@ export class IndexedSource {
     if (entry.flatKey !== flatKey || !entry.flat) {
       entry.flat = flattenSpanTree(entry.tree, (i) => collapsed.has(entry.spans[i].spanKey));
       entry.flatKey = flatKey;
+      entry.rowOf = null;
     }
     const flat = entry.flat;
     const offset = Math.max(0, query.offset | 0);
@@ -336,7 +345,15 @@ export class IndexedSource {
     for (let r = offset; r < Math.min(flat.order.length, offset + limit); r++) {
       rows.push(this.toRow(entry, flat.order[r], flat.depth[r], collapsed));
     }
-    return ok({ totalRows: flat.order.length, totalSpans: entry.spans.length, offset, startUs: entry.startUs, endUs: entry.endUs, rows });
+    let revealIndex: number | null = null;
+    const revealAncestorKeys: string[] = [];
+    const revealSpan = query.revealKey === undefined ? undefined : entry.indexByKey.get(Number(query.revealKey));
+    if (revealSpan !== undefined) {
+      for (let p = entry.tree.parent[revealSpan]; p !== -1; p = entry.tree.parent[p]) revealAncestorKeys.unshift(String(entry.spans[p].spanKey));
+      entry.rowOf ??= buildRowIndex(flat);
+      revealIndex = entry.rowOf.get(revealSpan) ?? null;
+    }
+    return ok({ totalRows: flat.order.length, totalSpans: entry.spans.length, offset, startUs: entry.startUs, endUs: entry.endUs, rows, revealIndex, revealAncestorKeys });
   }
 
   async getSpanDetail(spanKey: string): Promise<Result<SpanDetail>> {

@@ -257,6 +257,8 @@ function compareSessions(query: SessionQuery): (a: SessionSummary, b: SessionSum
         return s.errors;
       case 'denials':
         return s.denials;
+      case 'humanReviews':
+        return s.humanReviews;
       case 'tokens':
         return s.inputTokens + s.outputTokens;
       case 'cost':

@@ -90,6 +90,8 @@ describe.each(transports)('TraceApi over the %s', (_name, makeHarness) => {
     const [source] = await client.listSources();
     const all = await client.listSessions({ sourceId: source.sourceId, sortBy: 'spans', sortDir: 'desc', offset: 0, limit: 1000 });
     expect(all.total).toBe(source.sessions);
+    const reviews = await client.listSessions({ sourceId: source.sourceId, sortBy: 'humanReviews', sortDir: 'desc', offset: 0, limit: 1000 });
+    expect(reviews.rows.map((s) => s.humanReviews)).toEqual(all.rows.map((s) => s.humanReviews).sort((a, b) => b - a));
     const spans = all.rows.map((s) => s.spans);
     expect(spans).toEqual([...spans].sort((a, b) => b - a));
     expect(spans.reduce((a, b) => a + b, 0)).toBe(source.spans);
@@ -114,6 +116,14 @@ describe.each(transports)('TraceApi over the %s', (_name, makeHarness) => {
     expect(collapsed.value.totalRows).toBeLessThan(full.value.totalRows);
     expect(collapsed.value.rows.find((r) => r.spanKey === parent.spanKey)?.isCollapsed).toBe(true);
     expect(collapsed.value.rows.some((r) => r.parentKey === parent.spanKey)).toBe(false);
+
+    const child = full.value.rows.find((r) => r.parentKey === parent.spanKey)!;
+    const childRow = full.value.rows.indexOf(child);
+    const revealed = await client.getWaterfall({ sourceId: source.sourceId, sessionId: session.sessionId, collapsedKeys: [], offset: 0, limit: 1, revealKey: child.spanKey });
+    expect(revealed.ok && revealed.value.revealIndex).toBe(childRow);
+    expect(revealed.ok && revealed.value.revealAncestorKeys.at(-1)).toBe(parent.spanKey);
+    const hidden = await client.getWaterfall({ sourceId: source.sourceId, sessionId: session.sessionId, collapsedKeys: [parent.spanKey], offset: 0, limit: 1, revealKey: child.spanKey });
+    expect(hidden.ok && hidden.value.revealIndex).toBeNull();
   });
 
   it('returns span detail with attributes, resource, provenance and the raw record', async () => {

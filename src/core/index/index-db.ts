@@ -168,6 +168,7 @@ const SORT_COLUMNS: Record<SessionSortKey, string> = {
   spans: 'span_count',
   errors: 'error_count',
   denials: 'denial_count',
+  humanReviews: 'hitl_count',
   tokens: 'total_tokens',
   cost: 'cost_usd',
 };

@@ -36,6 +36,7 @@ export type SessionSortKey =
   | 'spans'
   | 'errors'
   | 'denials'
+  | 'humanReviews'
   | 'tokens'
   | 'cost';
 
@@ -92,6 +93,8 @@ export interface WaterfallQuery extends SessionRef {
   collapsedKeys: string[];
   offset: number;
   limit: number;
+  /** A span to locate: the answer says at which row it is (or which collapsed ancestors hide it). */
+  revealKey?: string;
 }
 
 export interface WaterfallRow {
@@ -126,6 +129,10 @@ export interface WaterfallWindow {
   startUs: number;
   endUs: number;
   rows: WaterfallRow[];
+  /** Row index of revealKey in the flattened tree; null when absent or hidden by a collapsed ancestor. */
+  revealIndex: number | null;
+  /** spanKeys of revealKey's ancestors, root first (expand these to show it). */
+  revealAncestorKeys: string[];
 }
 
 export interface SpanRef {
