@@ -14,6 +14,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/main.ts'),
+          'index-worker': resolve(__dirname, 'src/core/index-worker.ts'),
         },
       },
     },

@@ -5,7 +5,7 @@
  * inode, same first bytes, not shorter) resumes from the last committed offset.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs, openSync, readSync, closeSync, rmSync } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Result } from '../shared/contract/result';
 import { fail, ok } from '../shared/contract/result';
@@ -22,13 +22,13 @@ import type {
 } from '../shared/contract/wire-types';
 import { buildSpanTree, flattenSpanTree, type FlatRows, type SpanTree } from '../shared/model/span-tree';
 import { IndexDb, type IndexedSpanRow } from './index/index-db';
-import { ingestRecords } from './ingest/ingest-records';
 import { adaptRecord } from './ingest/adapt-record';
 import { parseJsonLenient } from './ingest/parse-json-lenient';
 import { nsToUs } from './ingest/parse-time';
 import { deriveSpanFields } from './semantics/derive-span-fields';
 import type { EventHub } from './event-hub';
-import { FileTailer, type TailPosition } from './sources/file-tailer';
+import { FileTailer, type PieceOutcome, type TailPiece, type TailPosition } from './sources/file-tailer';
+import type { IndexWorkerPool } from './index-worker-pool';
 
 const HEAD_BYTES = 4096;
 const RAW_TEXT_MAX_BYTES = 1024 * 1024;
@@ -60,17 +60,18 @@ export interface IndexedSourceOptions {
   cacheDir: string;
   watch: boolean;
   events: EventHub;
+  workers: IndexWorkerPool;
 }
 
-/** Hash of the first bytes of a file, to tell an appended file from a rewritten one. */
-function hashHead(path: string, length: number): string {
-  const fd = openSync(path, 'r');
+/** Hash of the first `length` bytes of a file, to tell an appended file from a rewritten one. */
+async function hashHead(path: string, length: number): Promise<string> {
+  const handle = await fs.open(path, 'r');
   try {
-    const buffer = Buffer.alloc(Math.min(HEAD_BYTES, length));
-    const bytesRead = readSync(fd, buffer, 0, buffer.length, 0);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
     return createHash('sha1').update(buffer.subarray(0, bytesRead)).digest('hex');
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 
@@ -83,7 +84,9 @@ export class IndexedSource {
   private readonly formats = new Set<string>();
   private readonly sessionVersions = new Map<string, number>();
   private readonly trees = new Map<string, CachedTree>();
-  private headHash: string | null = null;
+  private headLength = 0;
+  /** Bumped on reset, so results of pieces indexed before it are ignored. */
+  private generation = 0;
 
   constructor(private readonly options: IndexedSourceOptions) {
     this.info = {
@@ -124,15 +127,15 @@ export class IndexedSource {
     if (!this.isDbOwned) this.dbPath = join(this.options.cacheDir, 'index', `${identity}-${process.pid}-${Date.now()}.sqlite`);
     this.db = new IndexDb(this.dbPath);
 
-    const start = this.resumePosition(stat.ino, stat.size);
+    const start = await this.resumePosition(stat.ino, stat.size);
     this.tailer = new FileTailer(
       this.options.path,
       { watch: this.options.watch, start, inode: stat.ino },
       {
-        onFrames: (records, errors, position, sizeBytes) => this.store(records, errors, position, sizeBytes),
+        onPiece: (piece) => this.indexPiece(piece),
         onReset: (reason) => this.resetIndex(reason),
         onMissing: (isMissing, reason) => this.setMissing(isMissing, reason),
-        onIdle: (sizeBytes) => this.setIdle(sizeBytes),
+        onIdle: (sizeBytes) => void this.setIdle(sizeBytes),
       },
     );
     this.info.isLive = this.options.watch;
@@ -163,52 +166,83 @@ export class IndexedSource {
     }
   }
 
-  /** Where to resume: the committed offset if the indexed file is this same file, else 0. */
-  private resumePosition(inode: number, size: number): TailPosition {
+  /**
+   * Where to resume: the end of the indexed pieces if the index belongs to this same file
+   * (same inode, same first bytes, not shorter) and no run died mid-way; else start over.
+   */
+  private async resumePosition(inode: number, size: number): Promise<TailPosition> {
     const db = this.db!;
-    const offset = Number(db.getMeta('committed_offset') ?? 0);
-    const line = Number(db.getMeta('committed_line') ?? 1);
-    const sameFile =
-      offset > 0 &&
+    const committed = db.readCommittedPosition();
+    const headLength = Number(db.getMeta('head_length') ?? 0);
+    const isSameFile =
+      committed.offset > 0 &&
+      !committed.hasGap &&
       db.getMeta('inode') === String(inode) &&
-      size >= offset &&
-      db.getMeta('head_hash') === hashHead(this.options.path, Math.min(offset, HEAD_BYTES));
-    if (!sameFile) {
+      size >= committed.offset &&
+      size >= headLength &&
+      db.getMeta('head_hash') === (await hashHead(this.options.path, headLength));
+    if (!isSameFile) {
       db.clear();
+      db.setMeta('inode', String(inode));
+      await this.recordHead(size);
       return { offset: 0, line: 1 };
     }
+    this.headLength = headLength;
     for (const format of (db.getMeta('formats') ?? '').split(',')) if (format) this.formats.add(format);
     this.info.format = this.formats.size > 0 ? [...this.formats].join(', ') : null;
-    return { offset, line };
+    return { offset: committed.offset, line: committed.line };
   }
 
-  private store(
-    records: Parameters<typeof ingestRecords>[0],
-    framingErrors: { offset: number; lengthBytes: number; line: number; reason: string; excerpt: string }[],
-    position: TailPosition,
-    sizeBytes: number,
-  ): void {
-    const db = this.db;
-    if (!db) return;
-    const result = ingestRecords(records);
-    for (const format of result.formats) this.formats.add(format);
-    const errors = [...framingErrors, ...result.errors].sort((a, b) => a.offset - b.offset);
-    const gained = db.addBatch(result.spans, errors);
-    if (this.headHash === null || position.offset <= HEAD_BYTES || db.getMeta('head_hash') === null) {
-      this.headHash = hashHead(this.options.path, Math.min(position.offset, HEAD_BYTES));
-      db.setMeta('head_hash', this.headHash);
+  /** Remembers the file's first bytes (up to HEAD_BYTES), to recognise it when reopened. */
+  private async recordHead(size: number): Promise<void> {
+    const length = Math.min(HEAD_BYTES, size);
+    if (!this.db || (length <= this.headLength && this.headLength > 0)) return;
+    const hash = await hashHead(this.options.path, length).catch(() => null);
+    // The source may have been closed while hashing.
+    if (!this.db || hash === null) return;
+    this.db.setMeta('head_hash', hash);
+    this.db.setMeta('head_length', String(length));
+    this.headLength = length;
+  }
+
+  /** Sends a piece to an index worker and folds what it changed into counts and events. */
+  private async indexPiece(piece: TailPiece): Promise<PieceOutcome> {
+    const generation = this.generation;
+    let result;
+    try {
+      result = await this.options.workers.run({
+        dbPath: this.dbPath,
+        bytes: piece.bytes.buffer as ArrayBuffer,
+        lengthBytes: piece.lengthBytes,
+        offset: piece.offset,
+        line: piece.line,
+        isClosed: piece.isClosed,
+      });
+    } catch (error) {
+      this.info.status = 'failed';
+      this.info.failure = `indexing stopped at byte ${piece.offset}: ${(error as Error).message}`;
+      this.options.events.sourceChangedLater(this.getInfo());
+      throw error;
     }
-    db.setMeta('committed_offset', String(position.offset));
-    db.setMeta('committed_line', String(position.line));
-    db.setMeta('inode', String(this.tailer?.getInode() ?? ''));
-    db.setMeta('formats', [...this.formats].join(','));
-    for (const sessionId of gained.keys()) this.sessionVersions.set(sessionId, (this.sessionVersions.get(sessionId) ?? 0) + 1);
-    this.info.bytesRead = position.offset;
-    this.info.sizeBytes = Math.max(sizeBytes, position.offset);
+    if (generation !== this.generation) return { consumedBytes: result.consumedBytes, consumedLines: result.consumedLines };
+    const isNewFormat = result.formats.some((format) => !this.formats.has(format));
+    for (const format of result.formats) this.formats.add(format);
+    if (isNewFormat) this.db?.setMeta('formats', [...this.formats].join(','));
     this.info.format = this.formats.size > 0 ? [...this.formats].join(', ') : null;
-    this.refreshCounts();
+    this.info.spans += result.spans;
+    this.info.traces += result.traces;
+    this.info.sessions += result.sessions;
+    this.info.errors += result.errors;
+    this.info.bytesRead = Math.max(this.info.bytesRead, piece.offset + result.consumedBytes);
+    this.info.sizeBytes = Math.max(this.info.sizeBytes, this.info.bytesRead);
+    const gained = new Map<string, { count: number; endUs: number | null }>();
+    for (const [sessionId, count, endUs] of result.gained) {
+      gained.set(sessionId, { count, endUs });
+      this.sessionVersions.set(sessionId, (this.sessionVersions.get(sessionId) ?? 0) + 1);
+    }
     if (gained.size > 0) this.options.events.sessionsGrewLater(this.sourceId, gained);
     this.options.events.sourceChangedLater(this.getInfo());
+    return { consumedBytes: result.consumedBytes, consumedLines: result.consumedLines };
   }
 
   private refreshCounts(): void {
@@ -219,15 +253,21 @@ export class IndexedSource {
     this.info.errors = counts.errors;
   }
 
-  private resetIndex(_reason: string): void {
+  private async resetIndex(_reason: string): Promise<void> {
+    this.generation++;
     this.db?.clear();
-    this.headHash = null;
+    this.headLength = 0;
     this.formats.clear();
     this.trees.clear();
     this.sessionVersions.clear();
     this.info.format = null;
     this.info.bytesRead = 0;
     this.refreshCounts();
+    const stat = await fs.stat(this.options.path).catch(() => null);
+    if (stat) {
+      this.db?.setMeta('inode', String(stat.ino));
+      await this.recordHead(stat.size);
+    }
     this.options.events.emitLater('sourceReset', { sourceId: this.sourceId });
     this.options.events.sourceChangedLater(this.getInfo());
   }
@@ -243,9 +283,10 @@ export class IndexedSource {
     }
   }
 
-  private setIdle(sizeBytes: number): void {
+  private async setIdle(sizeBytes: number): Promise<void> {
     this.info.sizeBytes = Math.max(sizeBytes, this.info.bytesRead);
-    if (this.info.status !== 'missing') this.info.status = this.options.watch ? 'live' : 'idle';
+    if (this.info.status !== 'missing' && this.info.status !== 'failed') this.info.status = this.options.watch ? 'live' : 'idle';
+    if (this.headLength < HEAD_BYTES && sizeBytes > this.headLength) await this.recordHead(sizeBytes);
     this.options.events.sourceChangedLater(this.getInfo());
   }
 
@@ -416,6 +457,7 @@ export class IndexedSource {
 
   async close(): Promise<void> {
     await this.tailer?.stop();
+    await this.options.workers.closeDb(this.dbPath);
     this.db?.close();
     this.db = null;
     if (this.isDbOwned) {

@@ -24,6 +24,7 @@ import type {
 } from '../shared/contract/wire-types';
 import { EventHub } from './event-hub';
 import { IndexedSource } from './indexed-source';
+import { IndexWorkerPool } from './index-worker-pool';
 import { FolderWatcher, looksLikeTraceFile } from './sources/folder-watcher';
 
 export interface TraceServiceOptions {
@@ -31,6 +32,8 @@ export interface TraceServiceOptions {
   cacheDir?: string;
   /** Follow files for appends (default true). The CLI summary turns it off. */
   watch?: boolean;
+  /** Index worker threads (default: one per core, at most 4). */
+  workers?: number;
 }
 
 /** What `tracelight summary --json` prints. */
@@ -63,12 +66,15 @@ export class TraceService implements TraceApi, TraceEventSource {
   private readonly opening = new Map<string, Promise<Result<SourceInfo>>>();
   private readonly cacheDir: string;
   private readonly watch: boolean;
+  private readonly workerCount: number | undefined;
+  private workers: IndexWorkerPool | null = null;
   private nextSourceNumber = 1;
   private isClosed = false;
 
   constructor(options: TraceServiceOptions = {}) {
     this.cacheDir = options.cacheDir ?? defaultCacheDir();
     this.watch = options.watch ?? true;
+    this.workerCount = options.workers;
   }
 
   subscribe(listener: TraceEventListener): () => void {
@@ -98,7 +104,8 @@ export class TraceService implements TraceApi, TraceEventSource {
 
   private async openFile(path: string): Promise<Result<SourceInfo>> {
     const sourceId = `s${this.nextSourceNumber++}`;
-    const source = new IndexedSource({ sourceId, path, cacheDir: this.cacheDir, watch: this.watch, events: this.events });
+    this.workers ??= new IndexWorkerPool(this.workerCount);
+    const source = new IndexedSource({ sourceId, path, cacheDir: this.cacheDir, watch: this.watch, events: this.events, workers: this.workers });
     try {
       await source.open();
     } catch (error) {
@@ -237,6 +244,8 @@ export class TraceService implements TraceApi, TraceEventSource {
     this.folders.clear();
     await Promise.all([...this.sources.values()].map((source) => source.close()));
     this.sources.clear();
+    await this.workers?.close();
+    this.workers = null;
     this.events.close();
   }
 }

@@ -5,6 +5,10 @@
  * the file on demand. Traces and sessions are kept as running aggregates so the sessions
  * table never scans spans.
  *
+ * Several connections share one index: ingest workers write pieces of the file in parallel
+ * (each batch is one IMMEDIATE transaction that also records its piece and bumps the
+ * counters, so a crash never leaves data without its piece), and the engine reads.
+ *
  * Times are integer microseconds since the epoch. Rows become camelCase objects here only.
  */
 import Database from 'better-sqlite3';
@@ -12,7 +16,7 @@ import type { Decision, SpanStatus, SpanType } from '../../shared/model/span-typ
 import type { SessionSortKey, SessionSummary, SourceError } from '../../shared/contract/wire-types';
 import type { IndexableSpan } from '../ingest/ingest-records';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -74,6 +78,11 @@ CREATE TABLE IF NOT EXISTS sessions (
   models TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions (start_us);
+CREATE TABLE IF NOT EXISTS pieces (
+  offset INTEGER PRIMARY KEY,
+  end_offset INTEGER NOT NULL,
+  end_line INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS errors (
   error_id INTEGER PRIMARY KEY,
   line INTEGER NOT NULL,
@@ -117,6 +126,30 @@ export interface IndexCounts {
   traces: number;
   sessions: number;
   errors: number;
+}
+
+/** The byte range of the file a batch came from, and the line number after it. */
+export interface PieceRange {
+  offset: number;
+  endOffset: number;
+  endLine: number;
+}
+
+/** What one batch changed, for the engine's counters and events. */
+export interface BatchResult {
+  gained: Map<string, { count: number; endUs: number | null }>;
+  spans: number;
+  traces: number;
+  sessions: number;
+  errors: number;
+}
+
+/** How far the file is indexed: the end of the unbroken run of pieces from offset 0. */
+export interface CommittedPosition {
+  offset: number;
+  line: number;
+  /** A piece beyond a gap exists (a run that was killed mid-ingest): the index cannot be resumed. */
+  hasGap: boolean;
 }
 
 export interface IndexTotals {
@@ -223,20 +256,27 @@ export class IndexDb {
   private readonly upsertSession: Database.Statement;
   private readonly deleteSession: Database.Statement;
   private readonly insertError: Database.Statement;
-  private counts: IndexCounts;
+  private readonly insertPiece: Database.Statement;
+  private readonly bumpCounter: Database.Statement;
 
   /** Opens (creating if needed) the index database at `path`. */
-  constructor(path: string) {
+  constructor(path: string, options: { busyTimeoutMs?: number } = {}) {
     this.db = new Database(path);
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = OFF');
     this.db.exec(SCHEMA);
-    this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+    const version = this.getMeta('schema_version');
+    if (version !== null && version !== String(SCHEMA_VERSION)) {
+      // An index written by another version of Tracelight: rebuild it from the source.
+      this.db.exec('DROP TABLE spans; DROP TABLE traces; DROP TABLE sessions; DROP TABLE errors; DROP TABLE pieces; DELETE FROM meta;');
+      this.db.exec(SCHEMA);
+    }
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
     this.insertSpan = this.db.prepare(
       `INSERT INTO spans (trace_id, span_id, parent_span_id, name, span_type, status, start_us, end_us, model,
          input_tokens, output_tokens, cost_usd, decision, record_offset, record_length, record_line, record_index, format)
-       VALUES (@traceId, @spanId, @parentSpanId, @name, @spanType, @status, @startUs, @endUs, @model,
-         @inputTokens, @outputTokens, @costUsd, @decision, @recordOffset, @recordLength, @recordLine, @recordIndex, @format)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.selectTrace = this.db.prepare('SELECT * FROM traces WHERE trace_id = ?');
     this.upsertTrace = this.db.prepare(
@@ -256,21 +296,39 @@ export class IndexDb {
     this.insertError = this.db.prepare(
       'INSERT INTO errors (line, offset, length, reason, excerpt) VALUES (@line, @offset, @lengthBytes, @reason, @excerpt)',
     );
-    this.counts = this.readCounts();
+    this.insertPiece = this.db.prepare('INSERT OR REPLACE INTO pieces (offset, end_offset, end_line) VALUES (?, ?, ?)');
+    this.bumpCounter = this.db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)',
+    );
   }
 
-  private readCounts(): IndexCounts {
-    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
-    return {
-      spans: one('SELECT count(*) AS n FROM spans'),
-      traces: one('SELECT count(*) AS n FROM traces'),
-      sessions: one('SELECT count(*) AS n FROM sessions'),
-      errors: one('SELECT count(*) AS n FROM errors'),
-    };
-  }
-
+  /** Counters kept in meta by every batch (count(*) over millions of spans would be slow). */
   getCounts(): IndexCounts {
-    return { ...this.counts };
+    const rows = this.db
+      .prepare("SELECT key, value FROM meta WHERE key IN ('span_count', 'trace_count', 'session_count', 'error_count')")
+      .all() as { key: string; value: string }[];
+    const counts: IndexCounts = { spans: 0, traces: 0, sessions: 0, errors: 0 };
+    for (const row of rows) {
+      const n = Number(row.value);
+      if (row.key === 'span_count') counts.spans = n;
+      else if (row.key === 'trace_count') counts.traces = n;
+      else if (row.key === 'session_count') counts.sessions = n;
+      else counts.errors = n;
+    }
+    return counts;
+  }
+
+  /** The end of the unbroken run of indexed pieces starting at offset 0. */
+  readCommittedPosition(): CommittedPosition {
+    const pieces = this.db.prepare('SELECT offset, end_offset AS endOffset, end_line AS endLine FROM pieces ORDER BY offset').all() as PieceRange[];
+    let offset = 0;
+    let line = 1;
+    for (const piece of pieces) {
+      if (piece.offset !== offset) return { offset, line, hasGap: true };
+      offset = piece.endOffset;
+      line = piece.endLine;
+    }
+    return { offset, line, hasGap: false };
   }
 
   getMeta(key: string): string | null {
@@ -284,37 +342,54 @@ export class IndexDb {
 
   /** Removes every span, trace, session and error (the file was truncated or replaced). */
   clear(): void {
-    this.db.exec('DELETE FROM spans; DELETE FROM traces; DELETE FROM sessions; DELETE FROM errors; DELETE FROM meta WHERE key != \'schema_version\';');
-    this.counts = { spans: 0, traces: 0, sessions: 0, errors: 0 };
+    this.db.exec("DELETE FROM spans; DELETE FROM traces; DELETE FROM sessions; DELETE FROM errors; DELETE FROM pieces; DELETE FROM meta WHERE key != 'schema_version';");
   }
 
   /**
-   * Adds spans and errors in one transaction and updates trace and session aggregates.
-   * Returns the sessions that changed with the number of spans each gained.
+   * Adds the spans and errors of one piece of the file in one IMMEDIATE transaction (so
+   * parallel writers queue instead of failing), records the piece, and updates trace and
+   * session aggregates and the counters.
    */
-  addBatch(spans: IndexableSpan[], errors: Omit<SourceError, 'sourceId'>[]): Map<string, { count: number; endUs: number | null }> {
-    const run = this.db.transaction(() => this.addBatchInTransaction(spans, errors));
-    return run();
+  addBatch(spans: IndexableSpan[], errors: Omit<SourceError, 'sourceId'>[], piece: PieceRange): BatchResult {
+    const run = this.db.transaction(() => this.addBatchInTransaction(spans, errors, piece));
+    return run.immediate();
   }
 
-  private addBatchInTransaction(spans: IndexableSpan[], errors: Omit<SourceError, 'sourceId'>[]) {
+  private addBatchInTransaction(spans: IndexableSpan[], errors: Omit<SourceError, 'sourceId'>[], piece: PieceRange): BatchResult {
     for (const error of errors) this.insertError.run(error);
-    this.counts.errors += errors.length;
+    const result: BatchResult = { gained: new Map(), spans: spans.length, traces: 0, sessions: 0, errors: errors.length };
 
     const byTrace = new Map<string, IndexableSpan[]>();
     for (const span of spans) {
-      this.insertSpan.run(span);
+      this.insertSpan.run(
+        span.traceId,
+        span.spanId,
+        span.parentSpanId,
+        span.name,
+        span.spanType,
+        span.status,
+        span.startUs,
+        span.endUs,
+        span.model,
+        span.inputTokens,
+        span.outputTokens,
+        span.costUsd,
+        span.decision,
+        span.recordOffset,
+        span.recordLength,
+        span.recordLine,
+        span.recordIndex,
+        span.format,
+      );
       let list = byTrace.get(span.traceId);
       if (!list) byTrace.set(span.traceId, (list = []));
       list.push(span);
     }
-    this.counts.spans += spans.length;
 
     const touchedSessions = new Set<string>();
-    const gained = new Map<string, { count: number; endUs: number | null }>();
     for (const [traceId, list] of byTrace) {
       const existing = this.selectTrace.get(traceId) as TraceRow | undefined;
-      if (!existing) this.counts.traces++;
+      if (!existing) result.traces++;
       const row: TraceRow = existing ?? {
         trace_id: traceId,
         session_id: traceId,
@@ -358,26 +433,29 @@ export class IndexDb {
       this.upsertTrace.run(row);
       if (previousSession !== null && previousSession !== row.session_id) touchedSessions.add(previousSession);
       touchedSessions.add(row.session_id);
-      const gain = gained.get(row.session_id) ?? { count: 0, endUs: null };
+      const gain = result.gained.get(row.session_id) ?? { count: 0, endUs: null };
       gain.count += list.length;
       gain.endUs = maxNullable(gain.endUs, row.end_us);
-      gained.set(row.session_id, gain);
+      result.gained.set(row.session_id, gain);
     }
-    for (const sessionId of touchedSessions) this.recomputeSession(sessionId);
-    return gained;
+    for (const sessionId of touchedSessions) result.sessions += this.recomputeSession(sessionId);
+    this.insertPiece.run(piece.offset, piece.endOffset, piece.endLine);
+    this.bumpCounter.run('span_count', String(result.spans));
+    this.bumpCounter.run('trace_count', String(result.traces));
+    this.bumpCounter.run('session_count', String(result.sessions));
+    this.bumpCounter.run('error_count', String(result.errors));
+    return result;
   }
 
-  private recomputeSession(sessionId: string): void {
+  /** Rebuilds one session's aggregate from its traces; returns +1 / -1 / 0 sessions. */
+  private recomputeSession(sessionId: string): number {
     const traces = this.selectTracesOfSession.all(sessionId) as TraceRow[];
     const existed = (this.db.prepare('SELECT 1 AS one FROM sessions WHERE session_id = ?').get(sessionId) as unknown) !== undefined;
     if (traces.length === 0) {
-      if (existed) {
-        this.deleteSession.run(sessionId);
-        this.counts.sessions--;
-      }
-      return;
+      if (!existed) return 0;
+      this.deleteSession.run(sessionId);
+      return -1;
     }
-    if (!existed) this.counts.sessions++;
     const row: SessionRow & { total_tokens: number } = {
       session_id: sessionId,
       session_key_source: traces[0].session_key_source,
@@ -414,6 +492,7 @@ export class IndexDb {
     row.duration_us = row.start_us !== null && row.end_us !== null ? row.end_us - row.start_us : null;
     row.models = mergeModels('', models);
     this.upsertSession.run(row);
+    return existed ? 0 : 1;
   }
 
   /** A page of sessions. */
@@ -438,7 +517,7 @@ export class IndexDb {
     return row ? toSessionSummary(sourceId, row) : null;
   }
 
-  /** Every span of a session (optionally of one of its traces), in file order. */
+  /** Every span of a session (optionally of one of its traces), in file order (pieces are written in any order). */
   querySessionSpans(sessionId: string, traceId?: string): IndexedSpanRow[] {
     const columns = `span_key AS spanKey, trace_id AS traceId, span_id AS spanId, parent_span_id AS parentSpanId, name,
       span_type AS spanType, status, start_us AS startUs, end_us AS endUs, model, input_tokens AS inputTokens,
@@ -446,12 +525,12 @@ export class IndexDb {
     if (traceId !== undefined) {
       return this.db
         .prepare(
-          `SELECT ${columns} FROM spans WHERE trace_id = ? AND trace_id IN (SELECT trace_id FROM traces WHERE session_id = ?) ORDER BY span_key`,
+          `SELECT ${columns} FROM spans WHERE trace_id = ? AND trace_id IN (SELECT trace_id FROM traces WHERE session_id = ?) ORDER BY record_offset, record_index`,
         )
         .all(traceId, sessionId) as IndexedSpanRow[];
     }
     return this.db
-      .prepare(`SELECT ${columns} FROM spans WHERE trace_id IN (SELECT trace_id FROM traces WHERE session_id = ?) ORDER BY span_key`)
+      .prepare(`SELECT ${columns} FROM spans WHERE trace_id IN (SELECT trace_id FROM traces WHERE session_id = ?) ORDER BY record_offset, record_index`)
       .all(sessionId) as IndexedSpanRow[];
   }
 
@@ -472,7 +551,7 @@ export class IndexDb {
     const rows = this.db
       .prepare('SELECT line, offset, length AS lengthBytes, reason, excerpt FROM errors ORDER BY offset LIMIT ? OFFSET ?')
       .all(limit, offset) as Omit<SourceError, 'sourceId'>[];
-    return { total: this.counts.errors, rows };
+    return { total: this.getCounts().errors, rows };
   }
 
   /** Token and cost totals over every trace. */

@@ -1,28 +1,50 @@
 /**
- * Follows one file by byte offset. chokidar says *when* to read; the committed offset says
- * *what*: every read starts at the end of the last complete record, so a partial record at
- * the end of the file is simply read again once its writer finishes it. A file that shrank
- * below the offset (truncated) or was replaced by another file (rotated: a new inode) is read
- * again from the start after a reset. The file is only ever opened for reading.
+ * Follows one file by byte offset and cuts what it reads into pieces for the index workers.
+ * chokidar says *when* to read; the offset says *what*.
+ *
+ * A chunk is cut just before its last record start (a `{` at column 0: JSON strings cannot
+ * hold raw newlines and indented dumps never put a brace at column 0). Everything before the
+ * cut is a closed piece — complete records, or broken ones — that a worker can index while
+ * the next chunk is read. The bytes after the last cut form an open piece: it may end in a
+ * record its writer has not finished, so the tailer waits to hear how much of it was
+ * consumed and starts the next read there. A file that starts with `[` is one JSON array and
+ * is never cut.
+ *
+ * A file that shrank below the offset (truncated) or was replaced (rotated: a new inode) is
+ * read again from the start after a reset. The file is only ever opened for reading.
  */
 import { promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { frameJsonRecords, type FramedRecord, type FramingError } from '../ingest/frame-json-records';
 
 export interface TailPosition {
   offset: number;
   line: number;
 }
 
+export interface TailPiece {
+  /** Owns its ArrayBuffer (it is transferred to a worker); the piece is its first lengthBytes. */
+  bytes: Buffer;
+  lengthBytes: number;
+  offset: number;
+  line: number;
+  /** Nothing in it can still be completed: cut before a record start, or the file is read once. */
+  isClosed: boolean;
+}
+
+export interface PieceOutcome {
+  consumedBytes: number;
+  consumedLines: number;
+}
+
 export interface FileTailerHandlers {
-  /** Complete records and framing errors from one chunk; resolves once they are stored. */
-  onFrames(records: FramedRecord[], errors: FramingError[], position: TailPosition, sizeBytes: number): Promise<void> | void;
+  /** Indexes a piece; resolves with how much of it was consumed. */
+  onPiece(piece: TailPiece): Promise<PieceOutcome>;
   /** The file was truncated or replaced: everything indexed so far is void. */
   onReset(reason: string): Promise<void> | void;
   /** The file disappeared, or reappeared (isMissing false). */
   onMissing(isMissing: boolean, reason: string | null): void;
-  /** Reading caught up with the end of the file. */
+  /** Reading caught up with the end of the file and every piece is indexed. */
   onIdle(sizeBytes: number): void;
 }
 
@@ -31,11 +53,38 @@ export interface FileTailerOptions {
   start: TailPosition;
   /** Inode the start position belongs to; a different inode means the file was replaced. */
   inode: number | null;
+  /** Pieces being indexed at once (bounds memory). */
+  maxPiecesInFlight?: number;
 }
 
 const FIRST_CHUNK_BYTES = 256 * 1024;
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const SAFETY_POLL_MS = 500;
+const NEWLINE = 0x0a;
+
+/** Index just after the last "\n" that is followed by "{", or -1. */
+function findLastRecordStart(bytes: Buffer, length: number): number {
+  let at = length;
+  for (;;) {
+    const brace = bytes.lastIndexOf('\n{', at - 1);
+    if (brace === -1) return -1;
+    if (brace + 2 <= length) return brace + 1;
+    at = brace;
+  }
+}
+
+function countNewlines(bytes: Buffer, length: number): number {
+  let count = 0;
+  for (let i = bytes.indexOf(NEWLINE, 0); i !== -1 && i < length; i = bytes.indexOf(NEWLINE, i + 1)) count++;
+  return count;
+}
+
+/** True when the first non-blank byte (after a BOM) opens an array: one JSON value for the whole file. */
+function isArrayFile(bytes: Buffer, length: number): boolean {
+  let i = length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  return i < length && bytes[i] === 0x5b;
+}
 
 export class FileTailer {
   private position: TailPosition;
@@ -47,6 +96,7 @@ export class FileTailer {
   private isReadAgain = false;
   private isStopped = false;
   private idleWaiters: (() => void)[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     readonly path: string,
@@ -99,11 +149,11 @@ export class FileTailer {
       const stat = await fs.stat(this.path);
       if (stat.ino !== this.inode || stat.size !== this.lastSizeBytes) this.requestRead();
     } catch {
-      // Missing: chokidar's unlink already said so, and the next stat after it returns will read.
+      // Missing: chokidar's unlink already said so; the next successful stat reads again.
     }
   }
 
-  /** Resolves when the tailer has read up to the end of the file as it was when called. */
+  /** Resolves when the tailer has read and indexed up to the end of the file as it was when called. */
   whenIdle(): Promise<void> {
     if (!this.isReading && !this.isReadAgain) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -134,6 +184,21 @@ export class FileTailer {
     }
   }
 
+  private async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Hands a piece to the index without waiting, keeping at most maxPiecesInFlight busy. */
+  private async dispatch(piece: TailPiece): Promise<void> {
+    const limit = this.options.maxPiecesInFlight ?? 4;
+    while (this.inFlight.size >= limit) await Promise.race(this.inFlight);
+    const done: Promise<unknown> = this.handlers
+      .onPiece(piece)
+      .catch(() => undefined)
+      .finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
+  }
+
   private async readAvailable(): Promise<void> {
     let handle: fs.FileHandle;
     try {
@@ -152,31 +217,43 @@ export class FileTailer {
       }
       this.inode = stat.ino;
       let size = stat.size;
-      let isFirst = this.position.offset === 0;
+      let want = this.position.offset === 0 ? FIRST_CHUNK_BYTES : CHUNK_BYTES;
+      let isArray: boolean | null = this.position.offset === 0 ? null : false;
       while (!this.isStopped) {
         if (this.position.offset >= size) {
           // The file may have grown while we read; look once more before going idle.
           size = (await handle.stat()).size;
           if (this.position.offset >= size) break;
         }
-        const want = Math.min(isFirst ? FIRST_CHUNK_BYTES : CHUNK_BYTES, size - this.position.offset);
-        isFirst = false;
-        const buffer = Buffer.allocUnsafe(want);
-        const { bytesRead } = await handle.read(buffer, 0, want, this.position.offset);
+        const length = Math.min(want, size - this.position.offset);
+        const bytes = Buffer.allocUnsafeSlow(length);
+        const { bytesRead } = await handle.read(bytes, 0, length, this.position.offset);
         if (bytesRead === 0) break;
-        const bytes = buffer.subarray(0, bytesRead);
         const isEnd = this.position.offset + bytesRead >= size;
-        const framed = frameJsonRecords(bytes, this.position.offset, this.position.line, isEnd && !this.options.watch);
-        if (framed.consumedBytes === 0) {
-          if (isEnd) break; // a partial record at the end: wait for the writer
-          // A single record larger than the chunk: read a bigger window.
-          const bigger = await this.readLargeRecord(handle, size);
-          if (!bigger) break;
+        isArray ??= isArrayFile(bytes, bytesRead);
+        const cut = isArray ? -1 : findLastRecordStart(bytes, bytesRead);
+        if (cut > 0) {
+          const lines = countNewlines(bytes, cut);
+          await this.dispatch({ bytes, lengthBytes: cut, offset: this.position.offset, line: this.position.line, isClosed: true });
+          this.position = { offset: this.position.offset + cut, line: this.position.line + lines };
+          want = CHUNK_BYTES;
           continue;
         }
-        this.position = { offset: this.position.offset + framed.consumedBytes, line: this.position.line + framed.consumedLines };
-        await this.handlers.onFrames(framed.records, framed.errors, this.getPosition(), size);
+        if (!isEnd) {
+          // One record (or one array) larger than the window: read a wider one.
+          want = Math.max(want * 2, CHUNK_BYTES);
+          continue;
+        }
+        // The open tail of the file: wait for its result, it decides where the next read starts.
+        await this.drain();
+        const start = this.position;
+        const outcome = await this.handlers
+          .onPiece({ bytes, lengthBytes: bytesRead, offset: start.offset, line: start.line, isClosed: !this.options.watch })
+          .catch(() => ({ consumedBytes: 0, consumedLines: 0 }));
+        this.position = { offset: start.offset + outcome.consumedBytes, line: start.line + outcome.consumedLines };
+        if (outcome.consumedBytes < bytesRead) break; // a partial record: wait for its writer
       }
+      await this.drain();
       this.lastSizeBytes = size;
       this.handlers.onIdle(size);
     } finally {
@@ -184,26 +261,8 @@ export class FileTailer {
     }
   }
 
-  /** Frames one record that does not fit in a chunk, doubling the window until it does. */
-  private async readLargeRecord(handle: fs.FileHandle, size: number): Promise<boolean> {
-    let want = CHUNK_BYTES * 2;
-    for (;;) {
-      const length = Math.min(want, size - this.position.offset);
-      const buffer = Buffer.allocUnsafe(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, this.position.offset);
-      const isEnd = this.position.offset + bytesRead >= size;
-      const framed = frameJsonRecords(buffer.subarray(0, bytesRead), this.position.offset, this.position.line, isEnd && !this.options.watch);
-      if (framed.consumedBytes > 0) {
-        this.position = { offset: this.position.offset + framed.consumedBytes, line: this.position.line + framed.consumedLines };
-        await this.handlers.onFrames(framed.records, framed.errors, this.getPosition(), size);
-        return true;
-      }
-      if (isEnd) return false;
-      want *= 2;
-    }
-  }
-
   private async reset(reason: string): Promise<void> {
+    await this.drain();
     this.position = { offset: 0, line: 1 };
     await this.handlers.onReset(reason);
   }
@@ -214,6 +273,7 @@ export class FileTailer {
     await this.watcher?.close();
     this.watcher = null;
     await this.whenIdle();
+    await this.drain();
   }
 }
 

@@ -1,0 +1,96 @@
+/**
+ * A small pool of index worker threads, one per core by default, shared by every source.
+ * Jobs go to the least busy worker; a worker that dies fails its jobs (the source reports
+ * it) and is replaced.
+ *
+ * The worker script is the built `index-worker.js` next to the engine bundle; when running
+ * from source (tests, the bench) it is the TypeScript file, loaded through tsx.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { IndexJob, IndexJobResult, WorkerJob, WorkerReply } from './index-worker-protocol';
+
+interface PoolWorker {
+  worker: Worker;
+  pending: Map<number, { resolve: (r: IndexJobResult) => void; reject: (e: Error) => void }>;
+}
+
+/** Where the worker code is, built or from source. */
+export function locateWorkerScript(): { path: string; isTypeScript: boolean } {
+  for (const candidate of [join(__dirname, 'index-worker.js'), join(__dirname, '..', 'index-worker.js')]) {
+    if (existsSync(candidate)) return { path: candidate, isTypeScript: false };
+  }
+  return { path: join(__dirname, 'index-worker.ts'), isTypeScript: true };
+}
+
+const TSX_BOOTSTRAP = `require('tsx/cjs/api').register(); require(require('node:worker_threads').workerData.script);`;
+
+export class IndexWorkerPool {
+  private readonly workers: PoolWorker[] = [];
+  private nextJobId = 1;
+  private isClosed = false;
+  private readonly script = locateWorkerScript();
+
+  constructor(private readonly size = Math.max(1, Math.min(availableParallelism(), 4))) {
+    for (let i = 0; i < size; i++) this.workers.push(this.spawn());
+  }
+
+  private spawn(): PoolWorker {
+    const worker = this.script.isTypeScript
+      ? new Worker(TSX_BOOTSTRAP, { eval: true, workerData: { script: this.script.path } })
+      : new Worker(this.script.path);
+    const entry: PoolWorker = { worker, pending: new Map() };
+    worker.unref();
+    worker.on('message', (reply: WorkerReply) => {
+      const waiter = entry.pending.get(reply.jobId);
+      if (!waiter) return;
+      entry.pending.delete(reply.jobId);
+      if (reply.ok) waiter.resolve(reply);
+      else waiter.reject(new Error(reply.error));
+    });
+    const fail = (error: Error) => {
+      for (const waiter of entry.pending.values()) waiter.reject(error);
+      entry.pending.clear();
+      const index = this.workers.indexOf(entry);
+      if (index !== -1 && !this.isClosed) this.workers[index] = this.spawn();
+    };
+    worker.on('error', (error) => fail(error));
+    worker.on('exit', (code) => {
+      if (!this.isClosed) fail(new Error(`index worker stopped (exit code ${code})`));
+    });
+    return entry;
+  }
+
+  private post(entry: PoolWorker, job: WorkerJob, transfer: ArrayBuffer[]): Promise<IndexJobResult> {
+    return new Promise((resolve, reject) => {
+      entry.pending.set(job.jobId, { resolve, reject });
+      // A job in flight keeps the process alive; an idle pool does not.
+      entry.worker.ref();
+      entry.worker.postMessage(job, transfer);
+    }).finally(() => {
+      if (entry.pending.size === 0) entry.worker.unref();
+    }) as Promise<IndexJobResult>;
+  }
+
+  /** Indexes one piece on the least busy worker; its bytes are transferred, not copied. */
+  run(job: Omit<IndexJob, 'jobId' | 'type'>): Promise<IndexJobResult> {
+    if (this.isClosed) return Promise.reject(new Error('the index workers are stopped'));
+    let best = this.workers[0];
+    for (const entry of this.workers) if (entry.pending.size < best.pending.size) best = entry;
+    return this.post(best, { ...job, type: 'index', jobId: this.nextJobId++ }, [job.bytes]);
+  }
+
+  /** Makes every worker close its connection to an index (before the files are removed). */
+  async closeDb(dbPath: string): Promise<void> {
+    if (this.isClosed) return;
+    await Promise.all(this.workers.map((entry) => this.post(entry, { type: 'closeDb', jobId: this.nextJobId++, dbPath }, []).catch(() => undefined)));
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+    await Promise.all(this.workers.map((entry) => entry.worker.terminate()));
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Messages between the engine and its index workers. A job is one piece of a file: bytes
+ * that start at a record boundary, with their absolute offset and line. The worker frames,
+ * parses, normalizes and writes them to the source's index, and answers with what changed.
+ */
+export interface IndexJob {
+  type: 'index';
+  jobId: number;
+  dbPath: string;
+  /** The piece's bytes (transferred, not copied): its first lengthBytes bytes. */
+  bytes: ArrayBuffer;
+  lengthBytes: number;
+  offset: number;
+  line: number;
+  /**
+   * True when nothing in this piece can still be completed by the writer: it ends where the
+   * next record begins, or the file is read once (no watching). An unfinished value at its
+   * end is then an error rather than a pending record.
+   */
+  isClosed: boolean;
+}
+
+export interface CloseDbJob {
+  type: 'closeDb';
+  jobId: number;
+  dbPath: string;
+}
+
+export type WorkerJob = IndexJob | CloseDbJob;
+
+export interface IndexJobResult {
+  jobId: number;
+  ok: true;
+  consumedBytes: number;
+  consumedLines: number;
+  spans: number;
+  traces: number;
+  sessions: number;
+  errors: number;
+  formats: string[];
+  /** [sessionId, spans gained, latest end µs] */
+  gained: [string, number, number | null][];
+}
+
+export type WorkerReply = IndexJobResult | { jobId: number; ok: false; error: string };

@@ -1,0 +1,58 @@
+/**
+ * Index worker thread: frames, parses and normalizes a piece of a trace file and writes it
+ * to that file's index. Several run at once (one per core), each with its own connection to
+ * each index; SQLite serializes their writes while their parsing overlaps.
+ */
+import { parentPort } from 'node:worker_threads';
+import { IndexDb } from './index/index-db';
+import { frameJsonRecords } from './ingest/frame-json-records';
+import { ingestRecords } from './ingest/ingest-records';
+import type { IndexJob, IndexJobResult, WorkerJob, WorkerReply } from './index-worker-protocol';
+
+const databases = new Map<string, IndexDb>();
+
+function openDb(path: string): IndexDb {
+  let db = databases.get(path);
+  if (!db) databases.set(path, (db = new IndexDb(path)));
+  return db;
+}
+
+/** Indexes one piece; exported for running in-thread where workers are not wanted. */
+export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
+  const bytes = Buffer.from(job.bytes, 0, job.lengthBytes);
+  const framed = frameJsonRecords(bytes, job.offset, job.line, job.isClosed);
+  const ingested = ingestRecords(framed.records);
+  const errors = [...framed.errors, ...ingested.errors].sort((a, b) => a.offset - b.offset);
+  const result = db.addBatch(ingested.spans, errors, {
+    offset: job.offset,
+    endOffset: job.offset + framed.consumedBytes,
+    endLine: job.line + framed.consumedLines,
+  });
+  return {
+    jobId: job.jobId,
+    ok: true,
+    consumedBytes: framed.consumedBytes,
+    consumedLines: framed.consumedLines,
+    spans: result.spans,
+    traces: result.traces,
+    sessions: result.sessions,
+    errors: result.errors,
+    formats: [...ingested.formats],
+    gained: [...result.gained].map(([sessionId, gain]) => [sessionId, gain.count, gain.endUs]),
+  };
+}
+
+function handle(job: WorkerJob): WorkerReply {
+  try {
+    if (job.type === 'closeDb') {
+      databases.get(job.dbPath)?.close();
+      databases.delete(job.dbPath);
+      return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans: 0, traces: 0, sessions: 0, errors: 0, formats: [], gained: [] };
+    }
+    return runIndexJob(job, openDb(job.dbPath));
+  } catch (error) {
+    return { jobId: job.jobId, ok: false, error: (error as Error).message };
+  }
+}
+
+parentPort?.on('message', (job: WorkerJob) => parentPort!.postMessage(handle(job)));
