@@ -25,6 +25,7 @@ export function locateWorkerScript(): { path: string; isTypeScript: boolean } {
   return { path: join(__dirname, 'index-worker.ts'), isTypeScript: true };
 }
 
+const YOUNG_GENERATION_MB = 64;
 const TSX_BOOTSTRAP = `require('tsx/cjs/api').register(); require(require('node:worker_threads').workerData.script);`;
 
 export class IndexWorkerPool {
@@ -38,9 +39,12 @@ export class IndexWorkerPool {
   }
 
   private spawn(): PoolWorker {
+    // A roomy young generation: a piece's parsed records are short-lived, and promoting them
+    // to the old generation costs more than parsing them.
+    const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     const worker = this.script.isTypeScript
-      ? new Worker(TSX_BOOTSTRAP, { eval: true, workerData: { script: this.script.path } })
-      : new Worker(this.script.path);
+      ? new Worker(TSX_BOOTSTRAP, { eval: true, workerData: { script: this.script.path }, resourceLimits })
+      : new Worker(this.script.path, { resourceLimits });
     const entry: PoolWorker = { worker, pending: new Map() };
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {

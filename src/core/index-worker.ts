@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { IndexDb } from './index/index-db';
 import { frameJsonRecords } from './ingest/frame-json-records';
-import { ingestRecords } from './ingest/ingest-records';
+import { createIngestResult, ingestRecord } from './ingest/ingest-records';
 import type { IndexJob, IndexJobResult, WorkerJob, WorkerReply } from './index-worker-protocol';
 
 const databases = new Map<string, IndexDb>();
@@ -20,8 +20,8 @@ function openDb(path: string): IndexDb {
 /** Indexes one piece; exported for running in-thread where workers are not wanted. */
 export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
   const bytes = Buffer.from(job.bytes, 0, job.lengthBytes);
-  const framed = frameJsonRecords(bytes, job.offset, job.line, job.isClosed);
-  const ingested = ingestRecords(framed.records);
+  const ingested = createIngestResult();
+  const framed = frameJsonRecords(bytes, job.offset, job.line, job.isClosed, (record) => ingestRecord(record, ingested));
   const errors = [...framed.errors, ...ingested.errors].sort((a, b) => a.offset - b.offset);
   const result = db.addBatch(ingested.spans, errors, {
     offset: job.offset,

@@ -14,6 +14,7 @@
  */
 import { parseJsonLenient, repairSurrogates } from './parse-json-lenient';
 
+
 export interface FramedRecord {
   /** Absolute byte offset of the record's first byte. */
   offset: number;
@@ -53,6 +54,26 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const EXCERPT_BYTES = 160;
 
+/** Newlines in bytes[start, end). */
+function countNewlines(bytes: Buffer, start: number, end: number): number {
+  let count = 0;
+  for (let i = bytes.indexOf(NEWLINE, start); i !== -1 && i < end; i = bytes.indexOf(NEWLINE, i + 1)) count++;
+  return count;
+}
+
+/**
+ * The end (exclusive) of an indented dump starting at `pos`: just after the first `}` at
+ * column 0 that ends its line, or -1. json.dumps(indent=…) closes only the top-level object
+ * at column 0, so this is the record's end whenever the record is intact.
+ */
+function findIndentedEnd(bytes: Buffer, pos: number): number {
+  for (let at = bytes.indexOf('\n}', pos); at !== -1; at = bytes.indexOf('\n}', at + 2)) {
+    const next = at + 2;
+    if (next === bytes.length || bytes[next] === NEWLINE || bytes[next] === 0x0d) return next;
+  }
+  return -1;
+}
+
 function isBlank(byte: number): boolean {
   return byte === SPACE || byte === NEWLINE || byte === CR || byte === TAB;
 }
@@ -66,10 +87,18 @@ export function makeExcerpt(bytes: Buffer, start: number, end: number): string {
 /**
  * Frames the complete JSON values in `bytes`, which starts at absolute `baseOffset` on line
  * `baseLine`. With `isFinal`, a trailing incomplete value is reported as an error instead of
- * being left unconsumed.
+ * being left unconsumed. With `onRecord`, records are handed over one by one and not kept
+ * (so their parsed values can die young); otherwise they are returned.
  */
-export function frameJsonRecords(bytes: Buffer, baseOffset: number, baseLine: number, isFinal: boolean): FrameResult {
-  const records: FramedRecord[] = [];
+export function frameJsonRecords(
+  bytes: Buffer,
+  baseOffset: number,
+  baseLine: number,
+  isFinal: boolean,
+  onRecord?: (record: FramedRecord) => void,
+): FrameResult {
+  const kept: FramedRecord[] = [];
+  const records = onRecord ? { push: onRecord } : kept;
   const errors: FramingError[] = [];
   const end = bytes.length;
   let pos = 0;
@@ -92,6 +121,10 @@ export function frameJsonRecords(bytes: Buffer, baseOffset: number, baseLine: nu
       excerpt: makeExcerpt(bytes, start, stop),
     });
   };
+
+  // Lone-surrogate repair walks values; skip it for the (usual) chunk without any \uD8xx escape.
+  const mayHaveSurrogates = bytes.indexOf('\\ud') !== -1 || bytes.indexOf('\\uD') !== -1;
+  const parseFast = (text: string): unknown => (mayHaveSurrogates ? repairSurrogates(text, JSON.parse(text)) : JSON.parse(text));
 
   const parseInto = (start: number, stop: number, startLine: number) => {
     const text = bytes.toString('utf8', start, stop);
@@ -137,7 +170,7 @@ export function frameJsonRecords(bytes: Buffer, baseOffset: number, baseLine: nu
           let value: unknown;
           let isParsed = false;
           try {
-            value = repairSurrogates(text, JSON.parse(text));
+            value = parseFast(text);
             isParsed = true;
           } catch {
             // Not a one-line value after all (or NaN inside): let the scanner decide.
@@ -149,6 +182,29 @@ export function frameJsonRecords(bytes: Buffer, baseOffset: number, baseLine: nu
             consumedLines = line - baseLine;
             continue;
           }
+        }
+      }
+    }
+
+    // Fast path: an indented dump (OTel Python's console exporter) ends at a `}` at column 0.
+    if (atLineStart && byte === OPEN_BRACE && (bytes[pos + 1] === NEWLINE || bytes[pos + 1] === CR)) {
+      const stop = findIndentedEnd(bytes, pos);
+      if (stop !== -1) {
+        let value: unknown;
+        let isParsed = false;
+        try {
+          value = parseFast(bytes.toString('utf8', pos, stop));
+          isParsed = true;
+        } catch {
+          // Broken, or NaN inside: the scanner decides.
+        }
+        if (isParsed) {
+          records.push({ offset: baseOffset + pos, lengthBytes: stop - pos, line, value });
+          line += countNewlines(bytes, pos, stop);
+          pos = stop;
+          consumedBytes = pos;
+          consumedLines = line - baseLine;
+          continue;
         }
       }
     }
@@ -225,5 +281,5 @@ export function frameJsonRecords(bytes: Buffer, baseOffset: number, baseLine: nu
     consumedLines = line - baseLine;
   }
 
-  return { records, errors, consumedBytes, consumedLines };
+  return { records: kept, errors, consumedBytes, consumedLines };
 }

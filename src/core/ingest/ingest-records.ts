@@ -50,51 +50,58 @@ function excerptOf(value: unknown): string {
   return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
 }
 
-/** Adapts and derives every framed record. */
-export function ingestRecords(records: readonly FramedRecord[]): IngestResult {
-  const spans: IndexableSpan[] = [];
-  const errors: FramingError[] = [];
-  const formats = new Set<string>();
-  let skippedRecords = 0;
-  for (const record of records) {
-    const result = adaptRecord(record.value);
-    if (!result.isTrace) {
-      if (result.isSkipped) skippedRecords++;
-      else errors.push({ offset: record.offset, lengthBytes: record.lengthBytes, line: record.line, reason: result.reason, excerpt: excerptOf(record.value) });
-      continue;
-    }
-    formats.add(result.format);
-    result.spans.forEach((span, recordIndex) => {
-      const fields = deriveSpanFields(span.name, span.attributes);
-      const sessionHit = fields.provenance.find((p) => p.field === 'session');
-      let endUs = nsToUs(span.endNs);
-      const startUs = nsToUs(span.startNs);
-      // An end before the start is a broken clock or a placeholder: draw the span open, never negative.
-      if (endUs !== null && startUs !== null && endUs < startUs) endUs = null;
-      spans.push({
-        traceId: span.traceId,
-        spanId: span.spanId,
-        parentSpanId: span.parentSpanId,
-        name: span.name,
-        spanType: fields.spanType,
-        status: span.status,
-        startUs,
-        endUs,
-        sessionKey: fields.sessionKey,
-        sessionKeySource: sessionHit ? sessionHit.fromKey : null,
-        model: fields.model,
-        inputTokens: fields.inputTokens,
-        outputTokens: fields.outputTokens,
-        costUsd: fields.costUsd,
-        decision: fields.decision,
-        isVerdict: fields.isVerdict,
-        recordOffset: record.offset,
-        recordLength: record.lengthBytes,
-        recordLine: record.line,
-        recordIndex,
-        format: result.format,
-      });
+/** Adapts and derives one framed record into `into` (records stream through; their parsed values die young). */
+export function ingestRecord(record: FramedRecord, into: IngestResult): void {
+  const result = adaptRecord(record.value);
+  if (!result.isTrace) {
+    if (result.isSkipped) into.skippedRecords++;
+    else into.errors.push({ offset: record.offset, lengthBytes: record.lengthBytes, line: record.line, reason: result.reason, excerpt: excerptOf(record.value) });
+    return;
+  }
+  into.formats.add(result.format);
+  const spans = result.spans;
+  for (let recordIndex = 0; recordIndex < spans.length; recordIndex++) {
+    const span = spans[recordIndex];
+    const fields = deriveSpanFields(span.name, span.attributes);
+    const sessionHit = fields.provenance.find((p) => p.field === 'session');
+    let endUs = nsToUs(span.endNs);
+    const startUs = nsToUs(span.startNs);
+    // An end before the start is a broken clock or a placeholder: draw the span open, never negative.
+    if (endUs !== null && startUs !== null && endUs < startUs) endUs = null;
+    into.spans.push({
+      traceId: span.traceId,
+      spanId: span.spanId,
+      parentSpanId: span.parentSpanId,
+      name: span.name,
+      spanType: fields.spanType,
+      status: span.status,
+      startUs,
+      endUs,
+      sessionKey: fields.sessionKey,
+      sessionKeySource: sessionHit ? sessionHit.fromKey : null,
+      model: fields.model,
+      inputTokens: fields.inputTokens,
+      outputTokens: fields.outputTokens,
+      costUsd: fields.costUsd,
+      decision: fields.decision,
+      isVerdict: fields.isVerdict,
+      recordOffset: record.offset,
+      recordLength: record.lengthBytes,
+      recordLine: record.line,
+      recordIndex,
+      format: result.format,
     });
   }
-  return { spans, errors, formats, skippedRecords };
+}
+
+/** An empty result to ingest records into. */
+export function createIngestResult(): IngestResult {
+  return { spans: [], errors: [], formats: new Set(), skippedRecords: 0 };
+}
+
+/** Adapts and derives every framed record. */
+export function ingestRecords(records: readonly FramedRecord[]): IngestResult {
+  const result = createIngestResult();
+  for (const record of records) ingestRecord(record, result);
+  return result;
 }
