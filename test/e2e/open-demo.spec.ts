@@ -77,3 +77,19 @@ test('restores a deep link to a session and a span', async ({ page, shell }) => 
   await expect(fresh.getByRole('treegrid', { name: 'Waterfall' }).getByRole('row', { name: /^agent_session/ })).toBeVisible();
   await expect(fresh.getByRole('complementary', { name: 'Span detail' }).getByRole('table', { name: 'Attributes' })).toContainText('gen_ai.request.model');
 });
+
+test('sorts sessions by human reviews', async ({ page, shell }) => {
+  await page.goto(shell.url);
+  const sessions = page.getByRole('grid', { name: 'Sessions' });
+  const header = sessions.getByRole('columnheader', { name: 'Human reviews' });
+  const reviewsOf = async () =>
+    (await sessions.getByRole('row').evaluateAll((rows) => rows.slice(1).map((row) => row.querySelectorAll('[role="gridcell"]')[7]?.textContent ?? ''))).map(Number);
+  await header.getByRole('button').click();
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
+  await expect.poll(async () => (await reviewsOf())[0]).toBeGreaterThan(0);
+  const descending = await reviewsOf();
+  expect(descending).toEqual([...descending].sort((a, b) => b - a));
+  await header.getByRole('button').click();
+  await expect(header).toHaveAttribute('aria-sort', 'ascending');
+  await expect.poll(async () => (await reviewsOf())[0]).toBe(Math.min(...descending));
+});

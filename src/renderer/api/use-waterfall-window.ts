@@ -11,9 +11,14 @@ export interface WaterfallRef {
 
 const WATERFALL_WINDOW = { quantumRows: 100, padRows: 100 };
 
+/** Identity of a waterfall list: compare with `pageKey` to tell whether a page matches these collapsed keys. */
+export function waterfallQueryKey(ref: WaterfallRef, collapsedKeys: readonly string[]): string {
+  return JSON.stringify([ref.sourceId, ref.sessionId, collapsedKeys]);
+}
+
 export function useWaterfallWindow(ref: WaterfallRef | null, collapsedKeys: readonly string[]): RowWindowState<WaterfallWindow> {
   const client = useClient();
-  const queryKey = ref ? JSON.stringify([ref.sourceId, ref.sessionId, collapsedKeys]) : null;
+  const queryKey = ref ? waterfallQueryKey(ref, collapsedKeys) : null;
   return useRowWindow({
     queryKey,
     fetchWindow: async ({ offset, limit }) => {

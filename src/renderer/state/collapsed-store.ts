@@ -16,6 +16,8 @@ function sessionKeyOf(sourceId: string, sessionId: string): string {
 export interface CollapsedState {
   collapsedKeys: readonly string[];
   setCollapsed(spanKey: string, isCollapsed: boolean): void;
+  /** Expands several rows at once (one change, so one refetch). */
+  expandKeys(spanKeys: readonly string[]): void;
   expandAll(): void;
 }
 
@@ -38,6 +40,20 @@ export function useCollapsedKeys(sourceId: string | null, sessionId: string | nu
     },
     [key],
   );
+  const expandKeys = useCallback(
+    (spanKeys: readonly string[]) => {
+      if (key === null || spanKeys.length === 0) return;
+      collapsedStore.set((previous) => {
+        const keys = previous.get(key) ?? EMPTY;
+        const nextKeys = keys.filter((k) => !spanKeys.includes(k));
+        if (nextKeys.length === keys.length) return previous;
+        const next = new Map(previous);
+        next.set(key, nextKeys);
+        return next;
+      });
+    },
+    [key],
+  );
   const expandAll = useCallback(() => {
     if (key === null) return;
     collapsedStore.set((previous) => {
@@ -47,5 +63,5 @@ export function useCollapsedKeys(sourceId: string | null, sessionId: string | nu
       return next;
     });
   }, [key]);
-  return { collapsedKeys, setCollapsed, expandAll };
+  return { collapsedKeys, setCollapsed, expandKeys, expandAll };
 }

@@ -37,7 +37,7 @@ export const SESSION_COLUMNS: readonly SessionColumn[] = [
   { id: 'spans', label: 'Spans', sortKey: 'spans', minPx: 70, grow: 0, isNumeric: true, firstDir: 'desc', format: (r) => count(r.spans) },
   { id: 'errors', label: 'Errors', sortKey: 'errors', minPx: 64, grow: 0, isNumeric: true, firstDir: 'desc', format: (r) => count(r.errors), isAlert: (r) => r.errors > 0 },
   { id: 'denials', label: 'Denials', sortKey: 'denials', minPx: 70, grow: 0, isNumeric: true, firstDir: 'desc', format: (r) => count(r.denials), isAlert: (r) => r.denials > 0 },
-  { id: 'humanReviews', label: 'Human reviews', sortKey: null, minPx: 112, grow: 0, isNumeric: true, firstDir: 'desc', format: (r) => count(r.humanReviews), isAlert: (r) => r.humanReviews > 0 },
+  { id: 'humanReviews', label: 'Human reviews', sortKey: 'humanReviews', minPx: 112, grow: 0, isNumeric: true, firstDir: 'desc', format: (r) => count(r.humanReviews), isAlert: (r) => r.humanReviews > 0 },
   { id: 'tokens', label: 'Tokens (in/out)', sortKey: 'tokens', minPx: 118, grow: 0, isNumeric: true, firstDir: 'desc', format: (r) => formatTokenPair(r.inputTokens, r.outputTokens) },
   { id: 'cost', label: 'Cost', sortKey: 'cost', minPx: 76, grow: 0, isNumeric: true, firstDir: 'desc', format: (r) => formatCostUsd(r.costUsd) },
   { id: 'models', label: 'Models', sortKey: null, minPx: 140, grow: 1.5, isNumeric: false, firstDir: 'asc', format: (r) => r.models.join(', ') || '—' },

@@ -4,17 +4,21 @@
  * collapsed keys are UI state (state/collapsed-store). Keyboard: up/down select, left/right
  * collapse/expand or move to parent/child, Enter selects; + / - / 0 zoom the time axis and
  * Shift+left/right pan it. Ctrl/⌘+wheel zooms, Shift+wheel pans, dragging across the axis
- * zooms to the dragged range, double-clicking a row fits the axis to that span.
+ * zooms to the dragged range, double-clicking a row fits the axis to that span. A span
+ * selected elsewhere (deep link, span detail) is revealed once: its collapsed ancestors are
+ * expanded and its row scrolled to the middle, and the keyboard carries on from it.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { WaterfallRow } from '../../../shared/contract/wire-types';
+import { useClient, useConnectionState } from '../../api/api-context';
 import { useSession } from '../../api/use-session';
-import { useWaterfallWindow } from '../../api/use-waterfall-window';
+import { useWaterfallWindow, waterfallQueryKey } from '../../api/use-waterfall-window';
 import { ResizeHandle } from '../../components/ResizeHandle';
 import { RangeOverview } from '../../components/RangeOverview';
 import { TimeAxis } from '../../components/TimeAxis';
 import { formatCostUsd, formatCount, formatCountOf, formatDateTimeUs, formatDurationUs, formatTokenPair } from '../../lib/format';
+import { isRowInView, planReveal } from '../../lib/reveal';
 import { computeTimeTicks } from '../../lib/time-ticks';
 import { computeTreeKeyAction } from '../../lib/tree-navigation';
 import { clampTimeRange, fitTimeRange, isWholeRange, panTimeRange, zoomTimeRange, type TimeRange } from '../../lib/time-view';
@@ -36,7 +40,7 @@ export interface WaterfallProps {
 
 export function Waterfall({ sourceId, sessionId, selectedSpanKey }: WaterfallProps) {
   const ref = useMemo(() => ({ sourceId, sessionId }), [sourceId, sessionId]);
-  const { collapsedKeys, setCollapsed, expandAll } = useCollapsedKeys(sourceId, sessionId);
+  const { collapsedKeys, setCollapsed, expandKeys, expandAll } = useCollapsedKeys(sourceId, sessionId);
   const waterfall = useWaterfallWindow(ref, collapsedKeys);
   const session = useSession(ref);
   const page = waterfall.page;
@@ -150,8 +154,13 @@ export function Waterfall({ sourceId, sessionId, selectedSpanKey }: WaterfallPro
     return () => observer.disconnect();
   }, []);
 
+  // The span whose row was revealed, or that was selected in the waterfall itself (its row is
+  // already where the user is looking): a selection is revealed at most once.
+  const revealedKeyRef = useRef<string | null>(null);
+
   const selectRow = useCallback(
     (index: number, row: WaterfallRow, isReplace = true) => {
+      revealedKeyRef.current = row.spanKey;
       setSelectedIndex(index);
       navigate({ sourceId, sessionId, spanKey: row.spanKey }, { replace: isReplace });
     },
@@ -179,15 +188,52 @@ export function Waterfall({ sourceId, sessionId, selectedSpanKey }: WaterfallPro
     if (i >= 0) setSelectedIndex(page.offset + i);
   }, [page, selectedSpanKey, selectRow]);
 
-  // A selection made elsewhere (deep link, "go to parent") scrolls its row into view once.
-  const scrolledForKeyRef = useRef<string | null>(null);
+  // A selection made elsewhere (deep link, "go to parent") is revealed once: ask the engine
+  // where its row is; if collapsed ancestors hide it, expand them and ask again; then, once
+  // the rows of those collapsed keys are loaded, select that index and scroll to it.
+  const client = useClient();
+  const isConnected = useConnectionState().status === 'connected';
+  const totalSpans = page?.totalSpans ?? null;
+  const [pendingReveal, setPendingReveal] = useState<{ spanKey: string; index: number; queryKey: string } | null>(null);
   useEffect(() => {
-    if (selectedSpanKey === null || scrolledForKeyRef.current === selectedSpanKey || !page) return;
-    const i = page.rows.findIndex((r) => r.spanKey === selectedSpanKey);
-    if (i < 0) return;
-    scrolledForKeyRef.current = selectedSpanKey;
-    virtualizer.scrollToIndex(page.offset + i, { align: 'auto' });
-  }, [page, selectedSpanKey, virtualizer]);
+    if (selectedSpanKey === null || revealedKeyRef.current === selectedSpanKey || !isConnected) return;
+    const spanKey = selectedSpanKey;
+    const keys = collapsedKeys;
+    let isCancelled = false;
+    client
+      .getWaterfall({ sourceId, sessionId, collapsedKeys: [...keys], offset: 0, limit: 0, revealKey: spanKey })
+      .then((result) => {
+        if (isCancelled || !result.ok) return;
+        const plan = planReveal(result.value, keys);
+        // Expanding changes the collapsed keys, which runs this again to find the row.
+        if (plan.kind === 'expand') expandKeys(plan.spanKeys);
+        else if (plan.kind === 'show') setPendingReveal({ spanKey, index: plan.index, queryKey: waterfallQueryKey({ sourceId, sessionId }, keys) });
+        // 'absent': not read yet (or not in this session); asked again when the session grows.
+      })
+      .catch(() => {
+        // A lost connection retries when it comes back (isConnected).
+      });
+    return () => {
+      isCancelled = true;
+    };
+  }, [client, isConnected, sourceId, sessionId, selectedSpanKey, collapsedKeys, totalSpans, expandKeys]);
+
+  useEffect(() => {
+    if (!pendingReveal) return;
+    if (pendingReveal.spanKey !== selectedSpanKey) {
+      setPendingReveal(null);
+      return;
+    }
+    if (waterfall.pageKey !== pendingReveal.queryKey || total <= pendingReveal.index) return;
+    setPendingReveal(null);
+    revealedKeyRef.current = pendingReveal.spanKey;
+    pendingIndexRef.current = null;
+    setSelectedIndex(pendingReveal.index);
+    const el = scrollRef.current;
+    if (!el || !isRowInView(pendingReveal.index, ROW_HEIGHT_PX, el.scrollTop, el.clientHeight)) {
+      virtualizer.scrollToIndex(pendingReveal.index, { align: 'center' });
+    }
+  }, [pendingReveal, selectedSpanKey, waterfall.pageKey, total, virtualizer]);
 
   const onToggle = useCallback((row: WaterfallRow) => setCollapsed(row.spanKey, !row.isCollapsed), [setCollapsed]);
 
