@@ -250,6 +250,24 @@ describe('TraceService on real files', () => {
     expect(readdirSync(dir.path).sort()).toEqual(['a.jsonl', 'b.json', 'notes.txt']);
   });
 
+  it('reads a whole-file JSON array, one element per line, without cutting it apart', async () => {
+    const file = join(dir.path, 'array.json');
+    const elements = Array.from({ length: 300 }, (_, i) =>
+      compactConsoleSpan({ name: `step ${i}`, traceId: 'ab', spanId: String(i + 2), parentId: '1', startMs: i, attributes: { 'session.id': 'arr' } }).trimEnd(),
+    );
+    elements.push(compactConsoleSpan({ name: 'root', traceId: 'ab', spanId: '1', startMs: 0, endMs: 400 }).trimEnd());
+    // Big enough to span several read windows, so the array must not be cut at its elements.
+    const padding = ` ${'x'.repeat(2000)}`;
+    writeFileSync(file, `[\n${elements.map((e) => e.replace('"events"', `"padding": "${padding}", "events"`)).join(',\n')}\n]\n`);
+    const service = makeService(false);
+    const sourceId = await openOne(service, file);
+    await service.whenIdle();
+    expect((await service.listSources())[0]).toMatchObject({ spans: 301, errors: 0, sessions: 1 });
+    const names = await waterfallNames(service, sourceId, 'arr');
+    expect(names[0]).toBe('root');
+    expect(names[1]).toBe('  step 0');
+  });
+
   it('never modifies the file it reads', async () => {
     const file = join(dir.path, 'traces.jsonl');
     writeFileSync(file, prettyConsoleSpan({ name: 'a', traceId: '1', spanId: '1', startMs: 0 }));
