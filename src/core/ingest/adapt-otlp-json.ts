@@ -25,7 +25,8 @@ export function readOtlpResourceSpans(value: Json): Json[] | null {
 
 const KIND_BY_NUMBER: SpanKind[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 
-function readKind(raw: unknown): SpanKind {
+/** An OTLP kind as an integer or a name (`SPAN_KIND_SERVER`, `SERVER`). */
+export function readKind(raw: unknown): SpanKind {
   if (typeof raw === 'number') return KIND_BY_NUMBER[raw] ?? 'unspecified';
   if (typeof raw === 'string') {
     const name = raw.toLowerCase().replace(/^span_kind_/, '');
@@ -34,7 +35,8 @@ function readKind(raw: unknown): SpanKind {
   return 'unspecified';
 }
 
-function readStatus(raw: unknown): { status: SpanStatus; statusMessage: string | null } {
+/** An OTLP status `{code, message}`, the code as an integer or a name. */
+export function readStatus(raw: unknown): { status: SpanStatus; statusMessage: string | null } {
   const status = (raw ?? {}) as Json;
   const code = status.code;
   let result: SpanStatus = 'unset';

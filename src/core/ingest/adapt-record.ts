@@ -1,9 +1,18 @@
 /**
  * Classifies one framed JSON value by its shape (never by file name) and hands it to the
- * matching adapter. Arrays are classified element by element.
+ * matching adapter, in the order of FORMATS.md §1 (Phoenix before typed spans: both have
+ * `span_kind`). Zipkin and Jaeger span arrays are adapted as a whole, since ids are repaired
+ * across their elements; any other array is classified element by element.
  */
+import { adaptJaegerDocument, adaptJaegerSpans, adaptJaegerTraces, isJaegerDocument, isJaegerSpan, isJaegerTraceList } from './adapt-jaeger';
+import { adaptKitelogikSpanDict, isKitelogikSpanDict } from './adapt-kitelogik-spans';
+import { adaptMlflowRecord, isMlflowRecord } from './adapt-mlflow';
 import { adaptOtelConsoleSpan, isOtelConsoleSpan } from './adapt-otel-console';
+import { adaptOtelJsSpan, isOtelJsSpan } from './adapt-otel-js';
 import { adaptOtlpRequest, readOtlpResourceSpans } from './adapt-otlp-json';
+import { adaptPhoenixSpan, isPhoenixSpan } from './adapt-phoenix';
+import { adaptTypedSpan, isTypedAgentRecord } from './adapt-typed-span';
+import { adaptZipkinSpans, isZipkinSpan } from './adapt-zipkin';
 import type { FormatName, NormalizedSpan } from './normalized-span';
 
 type Json = Record<string, unknown>;
@@ -21,16 +30,49 @@ function describeKeys(value: unknown): string {
   return keys.length === 0 ? 'an empty object' : `top-level keys ${keys.join(', ')}`;
 }
 
+const trace = (format: FormatName, spans: NormalizedSpan[]): AdaptResult => ({ isTrace: true, format, spans });
+
 function adaptObject(value: Json): AdaptResult {
-  if (readOtlpResourceSpans(value)) return { isTrace: true, format: 'otlp-json', spans: adaptOtlpRequest(value) };
-  if (isOtelConsoleSpan(value)) return { isTrace: true, format: 'otel-console', spans: [adaptOtelConsoleSpan(value)] };
+  if (readOtlpResourceSpans(value)) return trace('otlp-json', adaptOtlpRequest(value));
+  if (isOtelConsoleSpan(value)) return trace('otel-console', [adaptOtelConsoleSpan(value)]);
   if ('body' in value && 'severity_number' in value) return { isTrace: false, isSkipped: true, what: 'an OTel log record' };
+  if (isJaegerDocument(value)) return trace('jaeger', adaptJaegerDocument(value));
+  if (isZipkinSpan(value)) return trace('zipkin', adaptZipkinSpans([value]));
+  if (isJaegerSpan(value)) return trace('jaeger', adaptJaegerSpans([value]));
+  if (isPhoenixSpan(value)) return trace('phoenix', [adaptPhoenixSpan(value)]);
+  if (isOtelJsSpan(value)) return trace('otel-js', [adaptOtelJsSpan(value)]);
+  if (isMlflowRecord(value)) return trace('mlflow', adaptMlflowRecord(value));
+  if (isKitelogikSpanDict(value)) return trace('kitelogik-spans', [adaptKitelogikSpanDict(value)]);
+  if (isTypedAgentRecord(value)) return trace('typed-agent', [adaptTypedSpan(value)]);
   return { isTrace: false, isSkipped: false, reason: `not a trace format Tracelight knows: ${describeKeys(value)}` };
 }
 
-/** Turns one JSON value into spans, or says why it is not a trace record. */
+/** Arrays whose elements are adapted together: Zipkin v2 bodies, Jaeger span and trace lists. */
+function adaptWholeArray(list: unknown[]): AdaptResult | null {
+  const first = list.find((element) => element !== null && typeof element === 'object' && !Array.isArray(element));
+  if (first === undefined) return null;
+  if (isZipkinSpan(first)) return trace('zipkin', adaptZipkinSpans(list));
+  if (isJaegerSpan(first)) return trace('jaeger', adaptJaegerSpans(list));
+  if (isJaegerTraceList(list)) return trace('jaeger', adaptJaegerTraces(list));
+  return null;
+}
+
+/**
+ * Turns one JSON value into spans, or says why it is not a trace record. Adapters tolerate
+ * any shape; should one still throw, the record becomes an error rather than stopping ingest.
+ */
 export function adaptRecord(value: unknown): AdaptResult {
+  try {
+    return adaptValue(value);
+  } catch (error) {
+    return { isTrace: false, isSkipped: false, reason: `unreadable record (${describeKeys(value)}): ${(error as Error).message}` };
+  }
+}
+
+function adaptValue(value: unknown): AdaptResult {
   if (Array.isArray(value)) {
+    const whole = adaptWholeArray(value);
+    if (whole) return whole;
     const spans: NormalizedSpan[] = [];
     let format: FormatName | null = null;
     for (const element of value) {

@@ -38,4 +38,13 @@ export interface NormalizedSpan {
 }
 
 /** Format names as reported to users (summary, sidebar). */
-export type FormatName = 'otel-console' | 'otlp-json';
+export type FormatName =
+  | 'otel-console'
+  | 'otlp-json'
+  | 'otel-js'
+  | 'jaeger'
+  | 'zipkin'
+  | 'phoenix'
+  | 'mlflow'
+  | 'kitelogik-spans'
+  | 'typed-agent';

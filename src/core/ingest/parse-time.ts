@@ -21,13 +21,84 @@ export function parseIsoToNs(text: string): bigint | null {
   return BigInt(ms) * 1_000_000n + BigInt(frac.padEnd(9, '0'));
 }
 
+/** Nanoseconds per unit for epoch numbers and durations. */
+export type TimeUnit = 's' | 'ms' | 'us' | 'ns';
+const NS_PER: Record<TimeUnit, bigint> = { s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n, ns: 1n };
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+/** A non-negative decimal text ("1714291200000.5") times a unit, exactly, rounded half up to ns. */
+function decimalTextToNs(text: string, unitNs: bigint): bigint | null {
+  const m = DECIMAL.exec(text);
+  if (!m) return null;
+  const [, whole, frac = ''] = m;
+  const scale = 10n ** BigInt(frac.length);
+  const fracNs = frac === '' ? 0n : (BigInt(frac) * unitNs * 2n + scale) / (2n * scale);
+  return BigInt(whole) * unitNs + fracNs;
+}
+
+/**
+ * An epoch number or numeric text in a known unit to ns; 0, negatives and non-numbers mean
+ * absent. A float of seconds or milliseconds has no more than microsecond precision at epoch
+ * scale, so its fraction is rounded to whole µs (1778486537.2 s is ...537.200000 s, not the
+ * double's ...537.200000048 s). Text is read exactly.
+ */
+export function epochToNs(value: unknown, unit: TimeUnit): bigint | null {
+  if (typeof value === 'string') {
+    const ns = decimalTextToNs(value.trim(), NS_PER[unit]);
+    return ns !== null && ns > 0n ? ns : null;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return null;
+  const whole = Math.trunc(value);
+  const fraction = value - whole;
+  const wholeNs = BigInt(whole) * NS_PER[unit];
+  if (fraction === 0) return wholeNs;
+  if (unit === 's') return wholeNs + BigInt(Math.round(fraction * 1e6)) * 1000n;
+  if (unit === 'ms') return wholeNs + BigInt(Math.round(fraction * 1e3)) * 1000n;
+  if (unit === 'us') return wholeNs + BigInt(Math.round(fraction * 1e3));
+  return BigInt(Math.round(value));
+}
+
 /** Epoch number of unknown unit to ns: above 1e17 ns, above 1e14 µs, above 1e11 ms, else s. */
 export function epochNumberToNs(value: number): bigint | null {
   if (!Number.isFinite(value) || value <= 0) return null;
-  const factor = value > 1e17 ? 1 : value > 1e14 ? 1e3 : value > 1e11 ? 1e6 : 1e9;
-  // The whole part scales exactly in BigInt; only the fraction goes through a float.
-  const whole = Math.trunc(value);
-  return BigInt(whole) * BigInt(factor) + BigInt(Math.round((value - whole) * factor));
+  return epochToNs(value, value > 1e17 ? 'ns' : value > 1e14 ? 'us' : value > 1e11 ? 'ms' : 's');
+}
+
+const DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|μs|ms|s|m|h)/gy;
+const DURATION_UNIT_NS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1_000n,
+  'µs': 1_000n,
+  'μs': 1_000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+
+/**
+ * A duration as text with units: Jaeger api_v2's `"5000ns"`, protobuf JSON's `"0.000005s"`,
+ * or a Go duration such as `"1m2.5s"`. Exact; null for anything else.
+ */
+export function parseDurationTextToNs(text: unknown): bigint | null {
+  if (typeof text !== 'string' || text === '') return null;
+  let total = 0n;
+  DURATION_PART.lastIndex = 0;
+  let consumed = 0;
+  for (let m = DURATION_PART.exec(text); m; m = DURATION_PART.exec(text)) {
+    total += decimalTextToNs(m[1], DURATION_UNIT_NS[m[2]])!;
+    consumed = DURATION_PART.lastIndex;
+  }
+  return consumed === text.length ? total : null;
+}
+
+/** OTel-JS HrTime `[seconds, nanoseconds]`; `[0, 0]` (never set) is null. */
+export function hrTimeToNs(value: unknown): bigint | null {
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [seconds, nanos] = value;
+  if (typeof seconds !== 'number' || typeof nanos !== 'number' || !Number.isInteger(seconds) || !Number.isInteger(nanos)) return null;
+  const ns = BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
+  return ns > 0n ? ns : null;
 }
 
 /** Decimal-string nanoseconds (OTLP's int64 encoding) or a number of ns; 0 and "" mean absent. */
@@ -48,8 +119,13 @@ export function parseUnixNano(value: unknown): bigint | null {
 export function parseAnyTimeToNs(value: unknown): bigint | null {
   if (typeof value === 'number') return epochNumberToNs(value);
   if (typeof value === 'string') {
-    if (DIGITS.test(value)) return epochNumberToNs(Number(value));
-    return parseIsoToNs(value);
+    const text = value.trim();
+    if (DECIMAL.test(text)) {
+      // Pick the unit from the magnitude, then read the text exactly (19-digit ns exceed a double).
+      const magnitude = Number(text);
+      return epochToNs(text, magnitude > 1e17 ? 'ns' : magnitude > 1e14 ? 'us' : magnitude > 1e11 ? 'ms' : 's');
+    }
+    return parseIsoToNs(text);
   }
   return null;
 }

@@ -1,11 +1,23 @@
 /**
  * Reads the fields lists and waterfalls need (span type, model, provider, tokens, cost,
- * session, policy decision) through every attribute convention in use, and records for each
- * the key it came from (FORMATS.md §4, §7, §10). First key present wins.
+ * session, policy decision, grade score) through every attribute convention in use —
+ * OpenInference, OTel GenAI (old and new names), Traceloop, the Vercel AI SDK, MLflow,
+ * kitelogik and Caribou-style typed spans — and records for each the key it came from
+ * (FORMATS.md §4, §7, §9, §10). First key present wins.
+ *
+ * Tokens and cost are read on every span, but only `llm` spans count towards totals, so the
+ * span type is what keeps wrappers from double counting: Vercel `ai.generateText` (which
+ * repeats its `…doGenerate`'s usage), Traceloop workflows and tasks, agent and chain spans
+ * are never `llm`. Grader LLM calls are `llm` but flagged `isGraderCall` (evaluation cost,
+ * not agent usage).
  */
 import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
 import type { Decision, SpanType } from '../../shared/model/span-type';
 import type { DerivedField } from '../../shared/contract/wire-types';
+import { classifyTypedRecord, hasTypedRunFields, type TypedRecordType } from './classify-typed-record';
+
+/** The convention a span's type was read from (FORMATS.md §10 `semantic.family`). */
+export type SemanticFamily = 'openinference' | 'genai' | 'traceloop' | 'vercel' | 'mlflow' | 'kitelogik' | 'typed-agent';
 
 export interface SpanFields {
   spanType: SpanType;
@@ -20,6 +32,12 @@ export interface SpanFields {
   decisionReason: string | null;
   /** A policy verdict (a gate's ERROR status is a decision, not a crash). */
   isVerdict: boolean;
+  /** A grade's score, 0..1 by convention (typed Grade/criterion, GenAI evaluation). */
+  score: number | null;
+  /** The convention the span type came from; null when no convention matched. */
+  family: SemanticFamily | null;
+  /** An LLM call made by a grader: evaluation cost, to be reported apart from agent usage. */
+  isGraderCall: boolean;
   provenance: DerivedField[];
 }
 
@@ -70,17 +88,99 @@ const MLFLOW_TYPES: Record<string, SpanType> = {
   UNKNOWN: 'unknown',
 };
 
-const MODEL_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'llm.model_name', 'llm.request.model_name', 'llm.response.model_name', 'ai.model.id'];
-const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'ai.model.provider'];
-const INPUT_TOKEN_KEYS = ['llm.token_count.prompt', 'gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'ai.usage.promptTokens', 'input_tokens'];
-const OUTPUT_TOKEN_KEYS = ['llm.token_count.completion', 'gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens', 'ai.usage.completionTokens', 'output_tokens'];
-const COST_KEYS = ['llm.cost.total', 'gen_ai.usage.cost', 'cost_usd'];
-const SESSION_KEYS = ['session.id', 'kitelogik.session_id', 'gen_ai.conversation.id', 'traceloop.association.properties.session_id', 'ai.telemetry.metadata.sessionId'];
+/** Vercel AI SDK `ai.operationId`: the `do*` spans are the provider calls, the rest wrap them. */
+const VERCEL_OPERATIONS: Record<string, SpanType> = {
+  'ai.generateText': 'chain',
+  'ai.streamText': 'chain',
+  'ai.generateObject': 'chain',
+  'ai.streamObject': 'chain',
+  'ai.generateText.doGenerate': 'llm',
+  'ai.streamText.doStream': 'llm',
+  'ai.generateObject.doGenerate': 'llm',
+  'ai.streamObject.doStream': 'llm',
+  'ai.toolCall': 'tool',
+  'ai.embed': 'chain',
+  'ai.embedMany': 'chain',
+  'ai.embed.doEmbed': 'embedding',
+  'ai.embedMany.doEmbed': 'embedding',
+};
+
+/** Traceloop `llm.request.type` on the provider-call spans (which carry no `traceloop.span.kind`). */
+const TRACELOOP_REQUEST_TYPES: Record<string, SpanType> = {
+  chat: 'llm',
+  completion: 'llm',
+  embedding: 'embedding',
+  rerank: 'retriever',
+};
+
+const MODEL_KEYS = [
+  'gen_ai.request.model',
+  'gen_ai.response.model',
+  'llm.model_name',
+  'llm.request.model_name',
+  'llm.response.model_name',
+  'ai.model.id',
+  'mlflow.llm.model',
+];
+const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'ai.model.provider', 'mlflow.llm.provider'];
+const INPUT_TOKEN_KEYS = [
+  'llm.token_count.prompt',
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.prompt_tokens',
+  'ai.usage.promptTokens',
+  'ai.usage.inputTokens',
+  'mlflow.chat.tokenUsage.input_tokens',
+  'input_tokens',
+];
+const OUTPUT_TOKEN_KEYS = [
+  'llm.token_count.completion',
+  'gen_ai.usage.output_tokens',
+  'gen_ai.usage.completion_tokens',
+  'ai.usage.completionTokens',
+  'ai.usage.outputTokens',
+  'mlflow.chat.tokenUsage.output_tokens',
+  'output_tokens',
+];
+const COST_KEYS = ['llm.cost.total', 'gen_ai.usage.cost', 'mlflow.llm.cost.total_cost', 'cost_usd'];
+const SESSION_KEYS = [
+  'session.id',
+  'kitelogik.session_id',
+  'gen_ai.conversation.id',
+  'traceloop.association.properties.session_id',
+  'ai.telemetry.metadata.sessionId',
+];
+const SCORE_KEYS = ['gen_ai.evaluation.score.value'];
+
+/** Bare typed-span names, read only on typed spans (elsewhere `model` or `score` mean other things). */
+const TYPED_MODEL_KEYS = ['model', 'model_name'];
+const TYPED_PROVIDER_KEYS = ['provider'];
+const TYPED_SESSION_KEYS = ['datapoint_id'];
+const TYPED_SCORE_KEYS = ['score'];
+const TYPED_ONLY_KEYS = new Set(['input_tokens', 'output_tokens', 'cost_usd']);
+
+/**
+ * A value by key; `a.b.c` also reaches into an object or JSON-object text under `a.b`
+ * (MLflow's `mlflow.chat.tokenUsage` holds `{input_tokens, …}`).
+ */
+function lookup(attributes: Attributes, key: string): AttributeValue | undefined {
+  if (attributes[key] !== undefined) return attributes[key];
+  const dot = key.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  let parent = attributes[key.slice(0, dot)];
+  if (typeof parent === 'string' && parent.startsWith('{')) {
+    try {
+      parent = JSON.parse(parent) as AttributeValue;
+    } catch {
+      return undefined;
+    }
+  }
+  return parent !== null && typeof parent === 'object' && !Array.isArray(parent) ? parent[key.slice(dot + 1)] : undefined;
+}
 
 /** The first of `keys` present with a usable value. */
 function pick(attributes: Attributes, keys: string[]): [string, AttributeValue] | null {
   for (const key of keys) {
-    const value = attributes[key];
+    const value = lookup(attributes, key);
     if (value !== undefined && value !== null && value !== '') return [key, value];
   }
   return null;
@@ -110,27 +210,71 @@ function decodeMaybeJsonString(value: AttributeValue): string {
   return value;
 }
 
-function deriveSpanType(name: string, attributes: Attributes, provenance: DerivedField[]): SpanType {
-  const note = (value: SpanType, fromKey: string): SpanType => {
-    provenance.push({ field: 'spanType', value, fromKey });
-    return value;
+/** Whether the span is a Caribou-style typed record, and which. */
+function readTypedRecord(name: string, attributes: Attributes): TypedRecordType | null {
+  const isTyped =
+    typeof attributes.span_kind === 'string' ||
+    typeof attributes.span_name === 'string' ||
+    ((name === 'trace_run' || name === 'run') && hasTypedRunFields(attributes));
+  return isTyped ? classifyTypedRecord(attributes, name !== 'trace_run') : null;
+}
+
+function typedSpanType(type: TypedRecordType, attributes: Attributes): [SpanType, string] {
+  switch (type) {
+    case 'message': {
+      if (attributes.grader_name !== undefined && attributes.grader_name !== null) return ['llm', 'grader_name'];
+      return attributes.role === 'assistant' ? ['llm', 'role'] : ['message', 'role'];
+    }
+    case 'tool':
+      return ['tool', 'span_kind tool'];
+    case 'grade':
+      return ['grader', 'span_kind grader'];
+    case 'criterion':
+      return ['grader', 'span_kind grader.criterion'];
+    case 'event':
+      return ['event', 'span_kind event'];
+    case 'run':
+      return ['agent', 'span_kind trace_run'];
+    default:
+      return ['unknown', 'span_kind'];
+  }
+}
+
+function deriveSpanType(
+  name: string,
+  attributes: Attributes,
+  typed: TypedRecordType | null,
+  provenance: DerivedField[],
+): { spanType: SpanType; family: SemanticFamily | null } {
+  const note = (spanType: SpanType, fromKey: string, family: SemanticFamily | null) => {
+    provenance.push({ field: 'spanType', value: spanType, fromKey });
+    return { spanType, family };
   };
   const oi = attributes['openinference.span.kind'];
-  if (typeof oi === 'string' && OPENINFERENCE_KINDS[oi.toUpperCase()]) return note(OPENINFERENCE_KINDS[oi.toUpperCase()], 'openinference.span.kind');
+  if (typeof oi === 'string' && OPENINFERENCE_KINDS[oi.toUpperCase()]) return note(OPENINFERENCE_KINDS[oi.toUpperCase()], 'openinference.span.kind', 'openinference');
   const op = attributes['gen_ai.operation.name'];
-  if (typeof op === 'string' && GENAI_OPERATIONS[op]) return note(GENAI_OPERATIONS[op], 'gen_ai.operation.name');
+  if (typeof op === 'string' && GENAI_OPERATIONS[op]) return note(GENAI_OPERATIONS[op], 'gen_ai.operation.name', 'genai');
   const tl = attributes['traceloop.span.kind'];
-  if (typeof tl === 'string' && TRACELOOP_KINDS[tl]) return note(TRACELOOP_KINDS[tl], 'traceloop.span.kind');
+  if (typeof tl === 'string' && TRACELOOP_KINDS[tl]) return note(TRACELOOP_KINDS[tl], 'traceloop.span.kind', 'traceloop');
   const ml = attributes['mlflow.spanType'];
   if (ml !== undefined && ml !== null) {
     const decoded = decodeMaybeJsonString(ml).toUpperCase();
-    if (MLFLOW_TYPES[decoded]) return note(MLFLOW_TYPES[decoded], 'mlflow.spanType');
+    if (MLFLOW_TYPES[decoded]) return note(MLFLOW_TYPES[decoded], 'mlflow.spanType', 'mlflow');
   }
-  if (name.startsWith('policy_gate.')) return note('policy', 'span name policy_gate.*');
-  if (name === 'kitelogik.adapter.tool_call') return note('tool', 'span name kitelogik.adapter.tool_call');
-  if (name === 'agent_session' || name.startsWith('invoke_agent')) return note('agent', `span name ${name.split(' ')[0]}`);
-  if (name.startsWith('execute_tool')) return note('tool', 'span name execute_tool');
-  return 'unknown';
+  const vercel = attributes['ai.operationId'];
+  if (typeof vercel === 'string' && VERCEL_OPERATIONS[vercel]) return note(VERCEL_OPERATIONS[vercel], 'ai.operationId', 'vercel');
+  if (typed !== null) {
+    const [spanType, fromKey] = typedSpanType(typed, attributes);
+    return note(spanType, fromKey, 'typed-agent');
+  }
+  if (name.startsWith('policy_gate.')) return note('policy', 'span name policy_gate.*', 'kitelogik');
+  if (name === 'kitelogik.adapter.tool_call') return note('tool', 'span name kitelogik.adapter.tool_call', 'kitelogik');
+  if (name === 'agent_session') return note('agent', 'span name agent_session', 'kitelogik');
+  const requestType = attributes['llm.request.type'];
+  if (typeof requestType === 'string' && TRACELOOP_REQUEST_TYPES[requestType]) return note(TRACELOOP_REQUEST_TYPES[requestType], 'llm.request.type', 'traceloop');
+  if (name.startsWith('invoke_agent')) return note('agent', 'span name invoke_agent', 'genai');
+  if (name.startsWith('execute_tool')) return note('tool', 'span name execute_tool', 'genai');
+  return { spanType: 'unknown', family: null };
 }
 
 function deriveDecision(attributes: Attributes, provenance: DerivedField[]): Decision | null {
@@ -151,12 +295,16 @@ function deriveDecision(attributes: Attributes, provenance: DerivedField[]): Dec
 /** Derives list/waterfall fields from a span's name and attributes. */
 export function deriveSpanFields(name: string, attributes: Attributes): SpanFields {
   const provenance: DerivedField[] = [];
-  const spanType = deriveSpanType(name, attributes, provenance);
+  const typed = readTypedRecord(name, attributes);
+  const { spanType, family } = deriveSpanType(name, attributes, typed, provenance);
+  // Bare names like `input_tokens` or `model` are typed-span fields, not a convention elsewhere.
+  const keysFor = (keys: string[], typedKeys: string[] = []) =>
+    typed !== null ? [...keys, ...typedKeys] : keys.filter((key) => !TYPED_ONLY_KEYS.has(key));
 
   const text = (field: DerivedField['field'], keys: string[]): string | null => {
     const hit = pick(attributes, keys);
     if (!hit) return null;
-    const value = String(hit[1]);
+    const value = typeof hit[1] === 'string' ? hit[1] : JSON.stringify(hit[1]);
     provenance.push({ field, value, fromKey: hit[0] });
     return value;
   };
@@ -169,16 +317,35 @@ export function deriveSpanFields(name: string, attributes: Attributes): SpanFiel
     return value;
   };
 
-  const model = text('model', MODEL_KEYS);
-  const provider = text('provider', PROVIDER_KEYS);
-  const inputTokens = number('inputTokens', INPUT_TOKEN_KEYS);
-  const outputTokens = number('outputTokens', OUTPUT_TOKEN_KEYS);
-  const costUsd = number('costUsd', COST_KEYS);
-  const sessionKey = text('session', SESSION_KEYS);
+  const model = text('model', keysFor(MODEL_KEYS, TYPED_MODEL_KEYS));
+  const provider = text('provider', keysFor(PROVIDER_KEYS, TYPED_PROVIDER_KEYS));
+  const inputTokens = number('inputTokens', keysFor(INPUT_TOKEN_KEYS));
+  const outputTokens = number('outputTokens', keysFor(OUTPUT_TOKEN_KEYS));
+  const costUsd = number('costUsd', keysFor(COST_KEYS));
+  const sessionKey = text('session', keysFor(SESSION_KEYS, TYPED_SESSION_KEYS));
   const decision = deriveDecision(attributes, provenance);
   const riskTier = text('riskTier', ['kitelogik.policy.risk_tier']);
   const decisionReason = text('decisionReason', ['kitelogik.policy.reason']);
   const isVerdict = decision !== null || asBool(attributes['kitelogik.allowed']) === false;
+  const isGradeRecord = typed === 'grade' || typed === 'criterion';
+  const score = number('score', isGradeRecord ? [...SCORE_KEYS, ...TYPED_SCORE_KEYS] : SCORE_KEYS);
+  const isGraderCall = typed === 'message' && attributes.grader_name !== undefined && attributes.grader_name !== null;
 
-  return { spanType, model, provider, inputTokens, outputTokens, costUsd, sessionKey, decision, riskTier, decisionReason, isVerdict, provenance };
+  return {
+    spanType,
+    model,
+    provider,
+    inputTokens,
+    outputTokens,
+    costUsd,
+    sessionKey,
+    decision,
+    riskTier,
+    decisionReason,
+    isVerdict,
+    score,
+    family,
+    isGraderCall,
+    provenance,
+  };
 }

@@ -154,7 +154,7 @@ export interface SpanLink {
 
 /** A value the engine derived, and the attribute key it was read from. */
 export interface DerivedField {
-  field: 'spanType' | 'model' | 'provider' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'session' | 'decision' | 'riskTier' | 'decisionReason';
+  field: 'spanType' | 'model' | 'provider' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'session' | 'decision' | 'riskTier' | 'decisionReason' | 'score';
   value: string | number;
   fromKey: string;
 }
@@ -170,6 +170,37 @@ export interface RawRecord {
   isCut: boolean;
 }
 
+/**
+ * One part of a conversation message. Images keep base64 data as a `data:` URL (never indexed
+ * for search); `url` is any other reference (https, `caribou-image://`), which the viewer does
+ * not fetch. Tool arguments and results are text (JSON is kept as its text). Parts no
+ * convention defines are `other`, shown raw.
+ */
+export type ConversationPart =
+  | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'image'; dataUrl: string; mimeType?: string }
+  | { type: 'image'; url: string; mimeType?: string }
+  | { type: 'tool_call'; id: string | null; name: string; arguments: string }
+  | { type: 'tool_result'; id: string | null; content: string }
+  | { type: 'other'; raw: string };
+
+export interface ConversationMessage {
+  role: string;
+  name?: string;
+  /** Whether the message was sent to the model or produced by it, when the convention says. */
+  direction?: 'input' | 'output';
+  finishReason?: string;
+  parts: ConversationPart[];
+}
+
+/** The messages of one span, read from whichever convention carried them. */
+export interface Conversation {
+  messages: ConversationMessage[];
+  /** The attribute keys (or event names) the messages were read from, for provenance. */
+  fromKeys: string[];
+}
+
 export interface SpanDetail {
   row: WaterfallRow;
   sessionId: string;
@@ -182,6 +213,8 @@ export interface SpanDetail {
   resource: Attributes;
   scope: { name: string; version: string | null } | null;
   derived: DerivedField[];
+  /** The span's messages (LLM input/output, a typed Message or tool call); null when it has none. */
+  conversation?: Conversation | null;
   raw: RawRecord;
 }
 

@@ -31,10 +31,23 @@ function readFixture(path: string): { spans: unknown[]; formats: Set<FormatName>
   return { spans, formats };
 }
 
-for (const format of ['otel-console', 'otlp-json'] as const) {
+/** Every format with its fixture folder, and how many fixtures it must at least have. */
+const FORMATS: [FormatName, number][] = [
+  ['otel-console', 6],
+  ['otlp-json', 6],
+  ['otel-js', 2],
+  ['jaeger', 3],
+  ['zipkin', 2],
+  ['phoenix', 2],
+  ['mlflow', 3],
+  ['kitelogik-spans', 2],
+  ['typed-agent', 2],
+];
+
+for (const [format, minimum] of FORMATS) {
   describe(`${format} golden fixtures`, () => {
     const inputs = readdirSync(join(FIXTURES, format)).filter((name) => !name.endsWith('.expected.json')).sort();
-    it('has fixtures', () => expect(inputs.length).toBeGreaterThan(5));
+    it('has fixtures', () => expect(inputs.length).toBeGreaterThanOrEqual(minimum));
     for (const name of inputs) {
       it(name, () => {
         const expected = JSON.parse(readFileSync(join(FIXTURES, format, name.replace(/\.jsonl?$/, '.expected.json')), 'utf8'));

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { adaptRecord } from '../../../src/core/ingest/adapt-record';
+
+const HEX32 = '4bf92f3577b34da6a3ce929d0e0e4736';
+const HEX16 = '00f067aa0ba902b7';
+
+/** Detection follows FORMATS.md §1, per object, never by file name. */
+describe('adaptRecord detection', () => {
+  const cases: [string, unknown, string][] = [
+    ['OTLP resourceSpans', { resourceSpans: [] }, 'otlp-json'],
+    ['OTel Python console span', { name: 'x', context: { trace_id: `0x${HEX32}`, span_id: `0x${HEX16}` }, kind: 'SpanKind.INTERNAL' }, 'otel-console'],
+    ['Jaeger query API', { data: [{ traceID: HEX32, spans: [], processes: {} }], total: 0 }, 'jaeger'],
+    ['Jaeger empty search result', { data: [], total: 0, limit: 0, offset: 0, errors: null }, 'jaeger'],
+    ['Jaeger single trace under data', { data: { traceID: HEX32, spans: [], processes: {} } }, 'jaeger'],
+    ['Jaeger bare trace', { traceID: HEX32, spans: [], processes: {} }, 'jaeger'],
+    ['Jaeger api_v2', { spans: [], processMap: [] }, 'jaeger'],
+    ['Jaeger span array', [{ traceID: HEX32, spanID: HEX16, operationName: 'x', startTime: 1, duration: 1 }], 'jaeger'],
+    ['Zipkin array', [{ traceId: HEX32, id: HEX16, timestamp: 1778486537000000 }], 'zipkin'],
+    ['Zipkin single span', { traceId: HEX32, id: HEX16, localEndpoint: { serviceName: 's' } }, 'zipkin'],
+    ['Phoenix span (context + span_kind) before typed spans', { name: 'x', context: { trace_id: HEX32, span_id: HEX16 }, span_kind: 'LLM' }, 'phoenix'],
+    ['OTel-JS ReadableSpan', { name: 'x', spanContext: { traceId: HEX32, spanId: HEX16 }, startTime: [1778486537, 0] }, 'otel-js'],
+    ['MLflow V3 span', { trace_id: 'S/kvNXezTaajzpKdDg5HNg==', span_id: 'APBnqgupArc=', start_time_unix_nano: 1 }, 'mlflow'],
+    ['MLflow V2 span', { name: 'x', context: { trace_id: `0x${HEX32}`, span_id: `0x${HEX16}` }, start_time: 1, attributes: { 'mlflow.spanType': '"LLM"' } }, 'mlflow'],
+    ['MLflow traces.json', { spans: [{ trace_id: 'S/kvNXezTaajzpKdDg5HNg==', span_id: 'APBnqgupArc=', start_time_unix_nano: 1 }] }, 'mlflow'],
+    ['kitelogik finished span', { trace_id: HEX32, span_id: HEX16, name: 'x', start_ms: 1714291200000 }, 'kitelogik-spans'],
+    ['typed span by span_kind', { trace_id: 'trc_1', span_id: 'm1', span_kind: 'message', role: 'user' }, 'typed-agent'],
+    ['typed span by span_name under attributes', { trace_id: 'trc_1', span_id: 'm1', attributes: { span_name: 'message.user' } }, 'typed-agent'],
+    ['typed run record', { trace_id: 'trc_1', datapoint_id: 'dp-1', phase: 'eval' }, 'typed-agent'],
+    ['typed run in a trace_run object', { trace_run: { datapoint_id: 'dp-1' } }, 'typed-agent'],
+  ];
+  for (const [name, value, format] of cases) {
+    it(name, () => {
+      const result = adaptRecord(value);
+      expect(result.isTrace && result.format).toBe(format);
+    });
+  }
+
+  it('skips OTel Python log records without an error', () => {
+    expect(adaptRecord({ body: 'hello', severity_number: '<SeverityNumber.WARN: 13>' })).toEqual({ isTrace: false, isSkipped: true, what: 'an OTel log record' });
+  });
+
+  const unknown: [string, unknown, string][] = [
+    ['an unknown object names its keys', { foo: 1, bar: 2 }, 'not a trace format Tracelight knows: top-level keys foo, bar'],
+    ['a bare number', 42, 'not a trace format Tracelight knows: a bare number'],
+    ['an array of unknown objects', [{ foo: 1 }], 'not a trace format Tracelight knows: an array of 1 values'],
+    ['a Langfuse observation (not read yet)', { id: 'o1', trace_id: 't1', parent_observation_id: null, type: 'SPAN' }, 'not a trace format Tracelight knows: top-level keys id, trace_id, parent_observation_id, type'],
+  ];
+  for (const [name, value, reason] of unknown) {
+    it(name, () => expect(adaptRecord(value)).toEqual({ isTrace: false, isSkipped: false, reason }));
+  }
+
+  it('never throws on hostile shapes', () => {
+    const shapes: unknown[] = [
+      { data: [null, 1, 'x'] , total: 1 },
+      { spans: [null, 3], processMap: 'nope' },
+      [{ traceId: HEX32, id: HEX16, timestamp: 'soon', tags: null, annotations: [null] }],
+      { context: { span_id: 1 }, span_kind: 5, attributes: [1, 2], events: 'x' },
+      { spanContext: { traceId: 1, spanId: null }, startTime: [1, 2], events: [null], links: [1] },
+      { trace_id: null, span_id: {}, start_time_unix_nano: 'x', attributes: 'nope', events: [1] },
+      { trace_id: 1, span_id: 2, start_ms: 'x', attributes: [], events: [null] },
+      { span_kind: 'message', attributes: null, start_time: {}, duration_ms: -1 },
+    ];
+    for (const shape of shapes) expect(() => adaptRecord(shape)).not.toThrow();
+  });
+});
