@@ -26,6 +26,7 @@ import { adaptRecord } from './ingest/adapt-record';
 import { parseJsonLenient } from './ingest/parse-json-lenient';
 import { nsToUs } from './ingest/parse-time';
 import { deriveSpanFields } from './semantics/derive-span-fields';
+import { extractConversation } from './semantics/extract-conversation';
 import type { EventHub } from './event-hub';
 import { FileTailer, type PieceOutcome, type TailPiece, type TailPosition } from './sources/file-tailer';
 import type { IndexWorkerPool } from './index-worker-pool';
@@ -451,6 +452,7 @@ export class IndexedSource {
       resource: span.resource,
       scope: span.scope,
       derived: deriveSpanFields(span.name, span.attributes).provenance,
+      conversation: extractConversation(span.attributes, span.events),
       raw: { path: this.options.path, line: location.recordLine, offset: location.recordOffset, lengthBytes: location.recordLength, text, isCut },
     });
   }

@@ -268,6 +268,32 @@ describe('TraceService on real files', () => {
     expect(names[1]).toBe('  step 0');
   });
 
+  it('reads typed agent spans: grader calls are not agent usage, and the conversation comes with the detail', async () => {
+    const file = join(dir.path, 'rollouts.jsonl');
+    const lines = [
+      { span_kind: 'trace_run', trace_id: 'trc_7', datapoint_id: 'dp-7', phase: 'eval', status: 'COMPLETED' },
+      { trace_id: 'trc_7', span_id: 'u1', span_name: 'message.user', start_time: 1778486537.0, role: 'user', content: 'Where is order 7?' },
+      { trace_id: 'trc_7', span_id: 'a1', span_name: 'message.assistant', start_time: 1778486538.0, duration_ms: 900, role: 'assistant', content: 'Checking now.', model: 'gpt-4o', input_tokens: 100, output_tokens: 20, cost_usd: 0.002 },
+      { trace_id: 'trc_7', span_id: 'j1', span_name: 'grader.judge', start_time: 1778486540.0, duration_ms: 500, role: 'assistant', grader_name: 'judge', content: 'PASS', model: 'gpt-4o-mini', input_tokens: 999, output_tokens: 9 },
+      { trace_id: 'trc_7', span_id: 'g1', span_name: 'grader.RubricGrader', start_time: 1778486541.0, score: 0.5, grader_type: 'RubricGrader' },
+    ];
+    writeFileSync(file, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+    const service = makeService(false);
+    const sourceId = await openOne(service, file);
+    await service.whenIdle();
+    expect((await service.listSources())[0]).toMatchObject({ format: 'typed-agent', errors: 0 });
+    const { rows } = await service.listSessions({ sourceId, offset: 0, limit: 10 });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ sessionId: 'dp-7', inputTokens: 100, outputTokens: 20 });
+    const window = await service.getWaterfall({ sourceId, sessionId: 'dp-7', collapsedKeys: [], offset: 0, limit: 10 });
+    if (!window.ok) throw new Error(window.error);
+    const assistant = window.value.rows.find((row) => row.spanId === 'a1')!;
+    expect(assistant.spanType).toBe('llm');
+    const detail = await service.getSpanDetail({ sourceId, spanKey: assistant.spanKey });
+    if (!detail.ok) throw new Error(detail.error);
+    expect(JSON.stringify(detail.value.conversation)).toContain('Checking now.');
+  });
+
   it('never modifies the file it reads', async () => {
     const file = join(dir.path, 'traces.jsonl');
     writeFileSync(file, prettyConsoleSpan({ name: 'a', traceId: '1', spanId: '1', startMs: 0 }));

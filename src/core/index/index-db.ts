@@ -413,8 +413,9 @@ export class IndexDb {
         if (span.status === 'error' && !span.isVerdict) row.error_count++;
         if (span.decision === 'deny' || span.decision === 'soft-deny') row.denial_count++;
         if (span.decision === 'hitl') row.hitl_count++;
-        // Tokens and cost count on LLM spans only: wrappers repeat their children's usage.
-        if (span.spanType === 'llm') {
+        // Tokens and cost count on LLM spans only (wrappers repeat their children's usage), and
+        // not on a grader's calls (evaluation cost is not the agent's usage).
+        if (span.spanType === 'llm' && !span.isGraderCall) {
           row.input_tokens += span.inputTokens ?? 0;
           row.output_tokens += span.outputTokens ?? 0;
           row.cost_usd += span.costUsd ?? 0;

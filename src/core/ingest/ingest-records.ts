@@ -27,6 +27,8 @@ export interface IndexableSpan {
   costUsd: number | null;
   decision: Decision | null;
   isVerdict: boolean;
+  /** An LLM call made by a grader: evaluation cost, not agent usage. */
+  isGraderCall: boolean;
   recordOffset: number;
   recordLength: number;
   recordLine: number;
@@ -85,6 +87,7 @@ export function ingestRecord(record: FramedRecord, into: IngestResult): void {
       costUsd: fields.costUsd,
       decision: fields.decision,
       isVerdict: fields.isVerdict,
+      isGraderCall: fields.isGraderCall,
       recordOffset: record.offset,
       recordLength: record.lengthBytes,
       recordLine: record.line,
