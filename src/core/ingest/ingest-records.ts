@@ -60,7 +60,7 @@ export function ingestRecord(record: FramedRecord, into: IngestResult): void {
     else into.errors.push({ offset: record.offset, lengthBytes: record.lengthBytes, line: record.line, reason: result.reason, excerpt: excerptOf(record.value) });
     return;
   }
-  into.formats.add(result.format);
+  if (!into.formats.has(result.format)) into.formats.add(result.format);
   const spans = result.spans;
   for (let recordIndex = 0; recordIndex < spans.length; recordIndex++) {
     const span = spans[recordIndex];

@@ -6,8 +6,39 @@
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const DIGITS = /^-?\d+$/;
 
+const DIGIT_0 = 0x30;
+
+/** ms since the epoch of the last "YYYY-MM-DDTHH:MM:SS" seen: consecutive spans share seconds. */
+let lastSecondText = '';
+let lastSecondMs = 0;
+
+/**
+ * The hot path: `YYYY-MM-DDTHH:MM:SS.ffffffZ` exactly as OTel Python writes it (6 fraction
+ * digits, UTC). Anything else returns null and goes through the general parser.
+ */
+function parseCanonicalIsoToNs(text: string): bigint | null {
+  if (text.length !== 27 || text.charCodeAt(26) !== 0x5a || text.charCodeAt(19) !== 0x2e || text.charCodeAt(10) !== 0x54) return null;
+  const second = text.slice(0, 19);
+  if (second !== lastSecondText) {
+    const ms = Date.parse(`${second}Z`);
+    if (Number.isNaN(ms)) return null;
+    lastSecondText = second;
+    lastSecondMs = ms;
+  }
+  let micros = 0;
+  for (let i = 20; i < 26; i++) {
+    const digit = text.charCodeAt(i) - DIGIT_0;
+    if (digit < 0 || digit > 9) return null;
+    micros = micros * 10 + digit;
+  }
+  // Exact in a double: ms (< 2^43) * 1000 + µs stays far below 2^53.
+  return BigInt(lastSecondMs * 1000 + micros) * 1000n;
+}
+
 /** Parses ISO 8601 text to epoch ns; zone-less text is UTC. */
 export function parseIsoToNs(text: string): bigint | null {
+  const fast = parseCanonicalIsoToNs(text);
+  if (fast !== null) return fast;
   const m = ISO.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac = '', zone] = m;

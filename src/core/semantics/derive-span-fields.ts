@@ -159,13 +159,13 @@ const TYPED_SCORE_KEYS = ['score'];
 const TYPED_ONLY_KEYS = new Set(['input_tokens', 'output_tokens', 'cost_usd']);
 
 /**
- * A value by key; `a.b.c` also reaches into an object or JSON-object text under `a.b`
- * (MLflow's `mlflow.chat.tokenUsage` holds `{input_tokens, …}`).
+ * Keys whose value may sit inside an object (or JSON-object text) under their parent key:
+ * MLflow's `mlflow.chat.tokenUsage` holds `{input_tokens, …}`, `mlflow.llm.cost` `{total_cost}`.
  */
-function lookup(attributes: Attributes, key: string): AttributeValue | undefined {
-  if (attributes[key] !== undefined) return attributes[key];
+const NESTED_PARENTS = new Set(['mlflow.chat.tokenUsage', 'mlflow.llm.cost']);
+
+function lookupNested(attributes: Attributes, key: string): AttributeValue | undefined {
   const dot = key.lastIndexOf('.');
-  if (dot <= 0) return undefined;
   let parent = attributes[key.slice(0, dot)];
   if (typeof parent === 'string' && parent.startsWith('{')) {
     try {
@@ -177,14 +177,65 @@ function lookup(attributes: Attributes, key: string): AttributeValue | undefined
   return parent !== null && typeof parent === 'object' && !Array.isArray(parent) ? parent[key.slice(dot + 1)] : undefined;
 }
 
-/** The first of `keys` present with a usable value. */
-function pick(attributes: Attributes, keys: string[]): [string, AttributeValue] | null {
-  for (const key of keys) {
-    const value = lookup(attributes, key);
-    if (value !== undefined && value !== null && value !== '') return [key, value];
+const isUsable = (value: AttributeValue | undefined): value is AttributeValue => value !== undefined && value !== null && value !== '';
+
+/**
+ * A field's candidate keys, best first, compiled once: which are nested, and a key -> rank
+ * map so a span's attributes are scanned in one pass instead of probing every candidate.
+ */
+class KeyList {
+  private readonly rank = new Map<string, number>();
+  /** [key, its parent key, rank] of keys that may be nested. */
+  private readonly nested: [string, string, number][] = [];
+
+  constructor(readonly keys: readonly string[]) {
+    keys.forEach((key, i) => {
+      const parent = key.slice(0, key.lastIndexOf('.'));
+      if (NESTED_PARENTS.has(parent)) this.nested.push([key, parent, i]);
+      else this.rank.set(key, i);
+    });
   }
-  return null;
+
+  /** The best-ranked key with a usable value. */
+  pick(attributes: Attributes, attributeKeys: readonly string[]): [string, AttributeValue] | null {
+    let best = Infinity;
+    let bestKey = '';
+    let bestValue: AttributeValue = null;
+    // Few attributes, many candidates: walk whichever list is shorter.
+    if (attributeKeys.length < this.keys.length) {
+      for (const key of attributeKeys) {
+        const rank = this.rank.get(key);
+        if (rank !== undefined && rank < best && isUsable(attributes[key])) [best, bestKey, bestValue] = [rank, key, attributes[key]];
+      }
+    } else {
+      for (const [key, rank] of this.rank) {
+        if (rank < best && isUsable(attributes[key])) [best, bestKey, bestValue] = [rank, key, attributes[key]];
+      }
+    }
+    for (const [key, parent, rank] of this.nested) {
+      if (rank >= best || attributes[parent] === undefined) continue;
+      const value = lookupNested(attributes, key);
+      if (isUsable(value)) [best, bestKey, bestValue] = [rank, key, value];
+    }
+    return best === Infinity ? null : [bestKey, bestValue];
+  }
 }
+
+/** Key lists for spans of a convention (typed-only names removed) and for typed agent spans. */
+function compileKeyLists(keys: string[], typedKeys: string[] = []): { plain: KeyList; typed: KeyList } {
+  return { plain: new KeyList(keys.filter((key) => !TYPED_ONLY_KEYS.has(key))), typed: new KeyList([...keys, ...typedKeys]) };
+}
+
+const MODEL = compileKeyLists(MODEL_KEYS, TYPED_MODEL_KEYS);
+const PROVIDER = compileKeyLists(PROVIDER_KEYS, TYPED_PROVIDER_KEYS);
+const INPUT_TOKENS = compileKeyLists(INPUT_TOKEN_KEYS);
+const OUTPUT_TOKENS = compileKeyLists(OUTPUT_TOKEN_KEYS);
+const COST = compileKeyLists(COST_KEYS);
+const SESSION = compileKeyLists(SESSION_KEYS, TYPED_SESSION_KEYS);
+const RISK_TIER = new KeyList(['kitelogik.policy.risk_tier']);
+const DECISION_REASON = new KeyList(['kitelogik.policy.reason']);
+const SCORE = new KeyList(SCORE_KEYS);
+const GRADE_SCORE = new KeyList([...SCORE_KEYS, ...TYPED_SCORE_KEYS]);
 
 function asNumber(value: AttributeValue): number | null {
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
@@ -298,18 +349,18 @@ export function deriveSpanFields(name: string, attributes: Attributes): SpanFiel
   const typed = readTypedRecord(name, attributes);
   const { spanType, family } = deriveSpanType(name, attributes, typed, provenance);
   // Bare names like `input_tokens` or `model` are typed-span fields, not a convention elsewhere.
-  const keysFor = (keys: string[], typedKeys: string[] = []) =>
-    typed !== null ? [...keys, ...typedKeys] : keys.filter((key) => !TYPED_ONLY_KEYS.has(key));
+  const lists = (pair: { plain: KeyList; typed: KeyList }) => (typed !== null ? pair.typed : pair.plain);
+  const attributeKeys = Object.keys(attributes);
 
-  const text = (field: DerivedField['field'], keys: string[]): string | null => {
-    const hit = pick(attributes, keys);
+  const text = (field: DerivedField['field'], keys: KeyList): string | null => {
+    const hit = keys.pick(attributes, attributeKeys);
     if (!hit) return null;
     const value = typeof hit[1] === 'string' ? hit[1] : JSON.stringify(hit[1]);
     provenance.push({ field, value, fromKey: hit[0] });
     return value;
   };
-  const number = (field: DerivedField['field'], keys: string[]): number | null => {
-    const hit = pick(attributes, keys);
+  const number = (field: DerivedField['field'], keys: KeyList): number | null => {
+    const hit = keys.pick(attributes, attributeKeys);
     if (!hit) return null;
     const value = asNumber(hit[1]);
     if (value === null) return null;
@@ -317,18 +368,18 @@ export function deriveSpanFields(name: string, attributes: Attributes): SpanFiel
     return value;
   };
 
-  const model = text('model', keysFor(MODEL_KEYS, TYPED_MODEL_KEYS));
-  const provider = text('provider', keysFor(PROVIDER_KEYS, TYPED_PROVIDER_KEYS));
-  const inputTokens = number('inputTokens', keysFor(INPUT_TOKEN_KEYS));
-  const outputTokens = number('outputTokens', keysFor(OUTPUT_TOKEN_KEYS));
-  const costUsd = number('costUsd', keysFor(COST_KEYS));
-  const sessionKey = text('session', keysFor(SESSION_KEYS, TYPED_SESSION_KEYS));
+  const model = text('model', lists(MODEL));
+  const provider = text('provider', lists(PROVIDER));
+  const inputTokens = number('inputTokens', lists(INPUT_TOKENS));
+  const outputTokens = number('outputTokens', lists(OUTPUT_TOKENS));
+  const costUsd = number('costUsd', lists(COST));
+  const sessionKey = text('session', lists(SESSION));
   const decision = deriveDecision(attributes, provenance);
-  const riskTier = text('riskTier', ['kitelogik.policy.risk_tier']);
-  const decisionReason = text('decisionReason', ['kitelogik.policy.reason']);
+  const riskTier = text('riskTier', RISK_TIER);
+  const decisionReason = text('decisionReason', DECISION_REASON);
   const isVerdict = decision !== null || asBool(attributes['kitelogik.allowed']) === false;
   const isGradeRecord = typed === 'grade' || typed === 'criterion';
-  const score = number('score', isGradeRecord ? [...SCORE_KEYS, ...TYPED_SCORE_KEYS] : SCORE_KEYS);
+  const score = number('score', isGradeRecord ? GRADE_SCORE : SCORE);
   const isGraderCall = typed === 'message' && attributes.grader_name !== undefined && attributes.grader_name !== null;
 
   return {
