@@ -3,7 +3,8 @@
  * benchmarks: `compact` is `to_json(indent=None)` per line, `pretty` is the exporter's default
  * `to_json()` (indent 4) records back to back. Records are built as strings, copied into one
  * reused 8 MB buffer and written when it fills, so a 1 GB file never sits in memory. Whole traces only: the file ends
- * after the trace that reaches `sizeBytes`.
+ * after the trace that reaches `sizeBytes`. `generateOtelTraceFile` writes instead one session holding one huge
+ * trace of an exact span count (the waterfall benchmark).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Prng } from '../scripts/lib/prng';
@@ -32,6 +33,21 @@ export interface GenerateOtelResult {
   /** Sums of gen_ai.usage.input_tokens / output_tokens over the LLM spans. */
   inputTokens: number;
   outputTokens: number;
+}
+
+export interface GenerateOtelTraceOptions {
+  path: string;
+  form: 'compact' | 'pretty';
+  /** Exact number of spans in the one trace (at least 1). */
+  spans: number;
+  seed: number;
+}
+
+export interface GenerateOtelTraceResult extends GenerateOtelResult {
+  sessionId: string;
+  traceId: string;
+  /** Deepest nesting level (the root is 0). */
+  maxDepth: number;
 }
 
 /** 2026-11-20T00:00:00.000000Z in microseconds. */
@@ -141,29 +157,9 @@ class TraceWriter {
     while (budget > 0) {
       iteration++;
       // One model call...
-      const llmStart = clock + rng.int(400, 4000);
-      const inputTokens = 900 + Math.ceil(transcript.length / 4) + rng.int(0, 400);
-      const outputTokens = rng.int(12, 420);
-      const llmEnd = llmStart + Math.min(5_998_000, Math.max(400_000, Math.round((0.2 + inputTokens * 0.00008 + outputTokens * rng.float(0.012, 0.03)) * 1e6)));
-      const reply = `Step ${iteration}: checking the account and the order history before answering (${outputTokens} tokens).`;
-      this.emit(
-        this.span(`chat ${model.request}`, traceId, rootId, 'CLIENT', llmStart, llmEnd, {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.provider.name': model.provider,
-          'gen_ai.request.model': model.request,
-          'gen_ai.response.model': model.response,
-          'gen_ai.usage.input_tokens': inputTokens,
-          'gen_ai.usage.output_tokens': outputTokens,
-          'gen_ai.input.messages': transcript,
-          'gen_ai.output.messages': `[{"role": "assistant", "parts": [{"type": "text", "content": "${reply}"}], "finish_reason": "stop"}]`,
-          'kitelogik.session_id': sessionId,
-        }),
-      );
-      this.llmSpans++;
-      this.inputTokens += inputTokens;
-      this.outputTokens += outputTokens;
-      transcript = transcript.slice(0, -1) + `, {"role": "assistant", "parts": [{"type": "text", "content": "${reply}"}]}]`;
-      clock = llmEnd;
+      const llm = this.writeLlmCall(traceId, rootId, sessionId, model, transcript, iteration, clock);
+      transcript = llm.transcript;
+      clock = llm.endUs;
       budget--;
       // ...then up to two tool calls through the policy gate: 6 spans if allowed, 4 if not.
       const calls = rng.int(0, 2);
@@ -188,6 +184,44 @@ class TraceWriter {
     };
     this.emit(root);
     return endUs;
+  }
+
+  /** One model call under `parentId` starting after `clock`; returns its end and the grown transcript. */
+  private writeLlmCall(
+    traceId: string,
+    parentId: string,
+    sessionId: string,
+    model: (typeof MODELS)[number],
+    transcript: string,
+    iteration: number,
+    clock: number,
+  ): { endUs: number; transcript: string } {
+    const rng = this.rng;
+    const llmStart = clock + rng.int(400, 4000);
+    const inputTokens = 900 + Math.ceil(transcript.length / 4) + rng.int(0, 400);
+    const outputTokens = rng.int(12, 420);
+    const llmEnd = llmStart + Math.min(5_998_000, Math.max(400_000, Math.round((0.2 + inputTokens * 0.00008 + outputTokens * rng.float(0.012, 0.03)) * 1e6)));
+    const reply = `Step ${iteration}: checking the account and the order history before answering (${outputTokens} tokens).`;
+    this.emit(
+      this.span(`chat ${model.request}`, traceId, parentId, 'CLIENT', llmStart, llmEnd, {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': model.provider,
+        'gen_ai.request.model': model.request,
+        'gen_ai.response.model': model.response,
+        'gen_ai.usage.input_tokens': inputTokens,
+        'gen_ai.usage.output_tokens': outputTokens,
+        'gen_ai.input.messages': transcript,
+        'gen_ai.output.messages': `[{"role": "assistant", "parts": [{"type": "text", "content": "${reply}"}], "finish_reason": "stop"}]`,
+        'kitelogik.session_id': sessionId,
+      }),
+    );
+    this.llmSpans++;
+    this.inputTokens += inputTokens;
+    this.outputTokens += outputTokens;
+    return {
+      endUs: llmEnd,
+      transcript: transcript.slice(0, -1) + `, {"role": "assistant", "parts": [{"type": "text", "content": "${reply}"}]}]`,
+    };
   }
 
   private writeToolCall(traceId: string, rootId: string, sessionId: string, role: string, allowed: boolean, clock: number): number {
@@ -270,6 +304,126 @@ class TraceWriter {
     return adapterEnd;
   }
 
+  /**
+   * Writes ONE trace of exactly `spanCount` spans: an `agent_session` root, `agent.turn`
+   * children (6..40 spans each), and under each turn model calls, tool calls through the
+   * policy gate (adapter > gate > schema/OPA, tool, sanitizer) and now and then a delegated
+   * `invoke_agent` sub-agent with its own model and tool calls (root > turn > sub-agent >
+   * adapter > gate > schema: depth 5). Children are written before their parents, in end order.
+   */
+  writeLongTrace(sessionId: string, spanCount: number, startUs: number): { traceId: string; maxDepth: number } {
+    const rng = this.rng;
+    const traceId = rng.hex(32);
+    const rootId = rng.hex(16);
+    const role = rng.pick(ROLES);
+    const model = rng.pick(MODELS);
+    let clock = startUs + rng.int(300, 2500);
+    let remaining = spanCount - 1;
+    let turns = 0;
+    let maxDepth = 0;
+    while (remaining > 0) {
+      if (remaining === 1) {
+        // Not enough left for a turn (itself + one call): a last model call under the root.
+        clock = this.writeLlmCall(traceId, rootId, sessionId, model, this.question(), turns + 1, clock).endUs;
+        maxDepth = Math.max(maxDepth, 1);
+        remaining = 0;
+        break;
+      }
+      turns++;
+      const size = Math.min(remaining, rng.int(6, 40));
+      const turnId = rng.hex(16);
+      const turnStart = clock + rng.int(200, 1500);
+      const filled = this.fillAgentWork(traceId, turnId, sessionId, role, model, size - 1, turnStart, 2, true);
+      maxDepth = Math.max(maxDepth, filled.maxDepth);
+      const turnEnd = filled.endUs + rng.int(100, 900);
+      this.emit({
+        ...this.span('agent.turn', traceId, rootId, 'INTERNAL', turnStart, turnEnd, {
+          'kitelogik.session_id': sessionId,
+          'kitelogik.iteration': turns,
+          'kitelogik.user_role': role,
+        }),
+        spanId: turnId,
+      });
+      clock = turnEnd + rng.int(1_000_000, 30_000_000);
+      remaining -= size;
+    }
+    const endUs = clock + rng.int(150, 1800);
+    this.emit({
+      ...this.span('agent_session', traceId, null, 'INTERNAL', startUs, endUs, {
+        'kitelogik.session_id': sessionId,
+        'kitelogik.user_role': role,
+        'gen_ai.request.model': model.request,
+        'kitelogik.delegation_depth': 0,
+        'kitelogik.iteration': turns,
+      }),
+      spanId: rootId,
+      status: 'OK',
+    });
+    return { traceId, maxDepth };
+  }
+
+  private question(): string {
+    return `[{"role": "user", "parts": [{"type": "text", "content": "${this.rng.pick(QUESTIONS)}"}]}]`;
+  }
+
+  /**
+   * Writes exactly `budget` spans of agent work under `parentId` (whose children sit at
+   * `depth`): model calls, each followed by up to two tool calls, and, when `canDelegate`,
+   * sometimes a sub-agent. Returns the end of the last span and the deepest level written.
+   */
+  private fillAgentWork(
+    traceId: string,
+    parentId: string,
+    sessionId: string,
+    role: string,
+    model: (typeof MODELS)[number],
+    budget: number,
+    clock: number,
+    depth: number,
+    canDelegate: boolean,
+  ): { endUs: number; maxDepth: number } {
+    const rng = this.rng;
+    let transcript = this.question();
+    let iteration = 0;
+    let maxDepth = depth;
+    while (budget > 0) {
+      iteration++;
+      const llm = this.writeLlmCall(traceId, parentId, sessionId, model, transcript, iteration, clock);
+      transcript = llm.transcript;
+      clock = llm.endUs;
+      budget--;
+      const calls = rng.int(0, 2);
+      for (let c = 0; c < calls; c++) {
+        const allowed = budget >= 6 && rng.chance(0.8);
+        if (!allowed && budget < 4) break;
+        clock = this.writeToolCall(traceId, parentId, sessionId, role, allowed, clock);
+        budget -= allowed ? 6 : 4;
+        maxDepth = Math.max(maxDepth, depth + 2);
+      }
+      if (canDelegate && budget >= 8 && rng.chance(0.2)) {
+        const size = rng.int(7, Math.min(budget, 24));
+        const agentId = rng.hex(16);
+        const agentStart = clock + rng.int(200, 900);
+        const sub = this.fillAgentWork(traceId, agentId, sessionId, 'billing_specialist', model, size - 1, agentStart, depth + 1, false);
+        maxDepth = Math.max(maxDepth, sub.maxDepth);
+        const agentEnd = sub.endUs + rng.int(100, 600);
+        this.emit({
+          ...this.span('invoke_agent billing_specialist', traceId, parentId, 'INTERNAL', agentStart, agentEnd, {
+            'gen_ai.operation.name': 'invoke_agent',
+            'gen_ai.agent.name': 'billing_specialist',
+            'kitelogik.session_id': sessionId,
+            'kitelogik.delegation_depth': 1,
+          }),
+          spanId: agentId,
+          status: 'OK',
+        });
+        clock = agentEnd;
+        budget -= size;
+      }
+    }
+    return { endUs: clock, maxDepth };
+  }
+
   /** Writes sessions of 1-3 traces until at least `sizeBytes` are written. */
   run(sizeBytes: number): { traces: number; sessions: number } {
     const rng = this.rng;
@@ -311,6 +465,35 @@ export function generateOtelFile(options: GenerateOtelOptions): GenerateOtelResu
       llmSpans: writer.llmSpans,
       inputTokens: writer.inputTokens,
       outputTokens: writer.outputTokens,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes a file holding ONE session with ONE trace of exactly `spans` spans (for the
+ * waterfall benchmark: a long-running agent's realistic tree, depth up to 5 below the root).
+ */
+export function generateOtelTraceFile(options: GenerateOtelTraceOptions): GenerateOtelTraceResult {
+  if (!Number.isInteger(options.spans) || options.spans < 1) throw new Error(`spans must be a positive integer, not ${options.spans}`);
+  const fd = openSync(options.path, 'w');
+  try {
+    const writer = new TraceWriter(fd, options.seed, options.form);
+    const sessionId = `sess_${new Prng(options.seed ^ 0x5eed).hex(12)}`;
+    const { traceId, maxDepth } = writer.writeLongTrace(sessionId, options.spans, BASE_US);
+    writer.flush();
+    return {
+      spans: writer.spans,
+      traces: 1,
+      sessions: 1,
+      bytes: writer.bytes,
+      llmSpans: writer.llmSpans,
+      inputTokens: writer.inputTokens,
+      outputTokens: writer.outputTokens,
+      sessionId,
+      traceId,
+      maxDepth,
     };
   } finally {
     closeSync(fd);
