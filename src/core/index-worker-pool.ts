@@ -34,7 +34,7 @@ export class IndexWorkerPool {
   private isClosed = false;
   private readonly script = locateWorkerScript();
 
-  constructor(private readonly size = Math.max(1, Math.min(availableParallelism(), 4))) {
+  constructor(size = Math.max(1, Math.min(availableParallelism(), 4))) {
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
 

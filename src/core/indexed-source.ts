@@ -17,11 +17,10 @@ import type {
   SourceInfo,
   SpanDetail,
   WaterfallQuery,
-  WaterfallRow,
   WaterfallWindow,
 } from '../shared/contract/wire-types';
-import { buildSpanTree, flattenSpanTree, type FlatRows, type SpanTree } from '../shared/model/span-tree';
-import { IndexDb, type IndexedSpanRow } from './index/index-db';
+import { IndexDb } from './index/index-db';
+import { MAX_WINDOW_ROWS, SessionTrees } from './session-trees';
 import { adaptRecord } from './ingest/adapt-record';
 import { parseJsonLenient } from './ingest/parse-json-lenient';
 import { nsToUs } from './ingest/parse-time';
@@ -33,27 +32,6 @@ import type { IndexWorkerPool } from './index-worker-pool';
 
 const HEAD_BYTES = 4096;
 const RAW_TEXT_MAX_BYTES = 1024 * 1024;
-const TREE_CACHE_SIZE = 4;
-const MAX_WINDOW_ROWS = 2000;
-
-interface CachedTree {
-  version: number;
-  spans: IndexedSpanRow[];
-  tree: SpanTree;
-  startUs: number;
-  endUs: number;
-  flatKey: string | null;
-  flat: FlatRows | null;
-  /** Span index -> row of `flat`, built on first reveal. */
-  rowOf: Map<number, number> | null;
-  indexByKey: Map<number, number>;
-}
-
-function buildRowIndex(flat: FlatRows): Map<number, number> {
-  const rowOf = new Map<number, number>();
-  flat.order.forEach((spanIndex, row) => rowOf.set(spanIndex, row));
-  return rowOf;
-}
 
 export interface IndexedSourceOptions {
   sourceId: string;
@@ -83,8 +61,7 @@ export class IndexedSource {
   private isDbOwned = false;
   private tailer: FileTailer | null = null;
   private readonly formats = new Set<string>();
-  private readonly sessionVersions = new Map<string, number>();
-  private readonly trees = new Map<string, CachedTree>();
+  private readonly trees = new SessionTrees(() => this.db!);
   private headLength = 0;
   /** Bumped on reset, so results of pieces indexed before it are ignored. */
   private generation = 0;
@@ -239,7 +216,7 @@ export class IndexedSource {
     const gained = new Map<string, { count: number; endUs: number | null }>();
     for (const [sessionId, count, endUs] of result.gained) {
       gained.set(sessionId, { count, endUs });
-      this.sessionVersions.set(sessionId, (this.sessionVersions.get(sessionId) ?? 0) + 1);
+      this.trees.invalidate(sessionId);
     }
     if (gained.size > 0) this.options.events.sessionsGrewLater(this.sourceId, gained);
     this.options.events.sourceChangedLater(this.getInfo());
@@ -260,7 +237,6 @@ export class IndexedSource {
     this.headLength = 0;
     this.formats.clear();
     this.trees.clear();
-    this.sessionVersions.clear();
     this.info.format = null;
     this.info.bytesRead = 0;
     this.refreshCounts();
@@ -320,82 +296,9 @@ export class IndexedSource {
     return this.db!.queryTotals();
   }
 
-  private getTree(sessionId: string, traceId?: string): CachedTree | null {
-    const cacheKey = `${sessionId}\u0000${traceId ?? ''}`;
-    const version = this.sessionVersions.get(sessionId) ?? 0;
-    const cached = this.trees.get(cacheKey);
-    if (cached && cached.version === version) {
-      this.trees.delete(cacheKey);
-      this.trees.set(cacheKey, cached);
-      return cached;
-    }
-    const spans = this.db!.querySessionSpans(sessionId, traceId);
-    if (spans.length === 0) return null;
-    const tree = buildSpanTree(spans);
-    let startUs = Infinity;
-    let endUs = -Infinity;
-    for (let i = 0; i < spans.length; i++) {
-      startUs = Math.min(startUs, tree.drawStartUs[i]);
-      endUs = Math.max(endUs, spans[i].endUs ?? tree.drawStartUs[i], tree.drawStartUs[i]);
-    }
-    const indexByKey = new Map<number, number>();
-    spans.forEach((span, i) => indexByKey.set(span.spanKey, i));
-    const entry: CachedTree = { version, spans, tree, startUs, endUs, flatKey: null, flat: null, rowOf: null, indexByKey };
-    this.trees.set(cacheKey, entry);
-    if (this.trees.size > TREE_CACHE_SIZE) this.trees.delete(this.trees.keys().next().value!);
-    return entry;
-  }
-
-  private toRow(entry: CachedTree, index: number, depth: number, collapsed: Set<number>): WaterfallRow {
-    const span = entry.spans[index];
-    const parent = entry.tree.parent[index];
-    return {
-      spanKey: String(span.spanKey),
-      spanId: span.spanId,
-      traceId: span.traceId,
-      parentKey: parent === -1 ? null : String(entry.spans[parent].spanKey),
-      depth,
-      name: span.name,
-      spanType: span.spanType,
-      status: span.status,
-      startUs: entry.tree.drawStartUs[index],
-      endUs: span.endUs,
-      childCount: entry.tree.children[index].length,
-      isCollapsed: collapsed.has(span.spanKey),
-      isOrphan: entry.tree.isOrphan[index],
-      decision: span.decision,
-      model: span.model,
-      inputTokens: span.inputTokens,
-      outputTokens: span.outputTokens,
-    };
-  }
-
   getWaterfall(query: WaterfallQuery): Result<WaterfallWindow> {
-    const entry = this.getTree(query.sessionId, query.traceId);
-    if (!entry) return fail(`no session "${query.sessionId}" in ${this.info.name}`);
-    const collapsed = new Set((query.collapsedKeys ?? []).map(Number));
-    const flatKey = [...collapsed].sort((a, b) => a - b).join(',');
-    if (entry.flatKey !== flatKey || !entry.flat) {
-      entry.flat = flattenSpanTree(entry.tree, (i) => collapsed.has(entry.spans[i].spanKey));
-      entry.flatKey = flatKey;
-      entry.rowOf = null;
-    }
-    const flat = entry.flat;
-    const offset = Math.max(0, query.offset | 0);
-    const limit = Math.min(Math.max(0, query.limit | 0), MAX_WINDOW_ROWS);
-    const rows: WaterfallRow[] = [];
-    for (let r = offset; r < Math.min(flat.order.length, offset + limit); r++) {
-      rows.push(this.toRow(entry, flat.order[r], flat.depth[r], collapsed));
-    }
-    let revealIndex: number | null = null;
-    const revealAncestorKeys: string[] = [];
-    const revealSpan = query.revealKey === undefined ? undefined : entry.indexByKey.get(Number(query.revealKey));
-    if (revealSpan !== undefined) {
-      for (let p = entry.tree.parent[revealSpan]; p !== -1; p = entry.tree.parent[p]) revealAncestorKeys.unshift(String(entry.spans[p].spanKey));
-      entry.rowOf ??= buildRowIndex(flat);
-      revealIndex = entry.rowOf.get(revealSpan) ?? null;
-    }
-    return ok({ totalRows: flat.order.length, totalSpans: entry.spans.length, offset, startUs: entry.startUs, endUs: entry.endUs, rows, revealIndex, revealAncestorKeys });
+    const window = this.trees.getWindow(query);
+    return window ? ok(window) : fail(`no session "${query.sessionId}" in ${this.info.name}`);
   }
 
   async getSpanDetail(spanKey: string): Promise<Result<SpanDetail>> {
@@ -427,14 +330,7 @@ export class IndexedSource {
     const span = adapted.spans[location.recordIndex];
     if (!span || span.spanId !== location.spanId || span.traceId !== location.traceId) return stale;
 
-    const entry = this.getTree(location.sessionId);
-    const index = entry?.indexByKey.get(location.spanKey);
-    let depth = 0;
-    if (entry && index !== undefined) for (let p = entry.tree.parent[index]; p !== -1; p = entry.tree.parent[p]) depth++;
-    const row =
-      entry && index !== undefined
-        ? this.toRow(entry, index, depth, new Set())
-        : null;
+    const row = this.trees.getRow(location.sessionId, location.spanKey);
     if (!row) return stale;
     if (Buffer.byteLength(text) > RAW_TEXT_MAX_BYTES) {
       text = text.slice(0, RAW_TEXT_MAX_BYTES);

@@ -93,7 +93,7 @@ CREATE TABLE IF NOT EXISTS errors (
 );
 `;
 
-/** A span as the waterfall builder needs it. */
+/** A span's list fields, as a waterfall row shows them. */
 export interface IndexedSpanRow {
   spanKey: number;
   traceId: string;
@@ -108,6 +108,18 @@ export interface IndexedSpanRow {
   inputTokens: number | null;
   outputTokens: number | null;
   decision: Decision | null;
+}
+
+/** A span as the tree builder needs it (SpanTreeInput plus its key, end and place in the file). */
+export interface SpanTreeRow {
+  spanKey: number;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  startUs: number | null;
+  endUs: number | null;
+  recordOffset: number;
+  recordIndex: number;
 }
 
 export interface SpanLocation {
@@ -518,21 +530,45 @@ export class IndexDb {
     return row ? toSessionSummary(sourceId, row) : null;
   }
 
-  /** Every span of a session (optionally of one of its traces), in file order (pieces are written in any order). */
-  querySessionSpans(sessionId: string, traceId?: string): IndexedSpanRow[] {
-    const columns = `span_key AS spanKey, trace_id AS traceId, span_id AS spanId, parent_span_id AS parentSpanId, name,
-      span_type AS spanType, status, start_us AS startUs, end_us AS endUs, model, input_tokens AS inputTokens,
-      output_tokens AS outputTokens, decision`;
-    if (traceId !== undefined) {
-      return this.db
-        .prepare(
-          `SELECT ${columns} FROM spans WHERE trace_id = ? AND trace_id IN (SELECT trace_id FROM traces WHERE session_id = ?) ORDER BY record_offset, record_index`,
-        )
-        .all(traceId, sessionId) as IndexedSpanRow[];
+  /**
+   * What the span tree of a session (or of one of its traces) needs, in file order: a few
+   * columns, read as raw arrays (a 100,000-span session is one of these reads).
+   */
+  querySessionTreeSpans(sessionId: string, traceId?: string): SpanTreeRow[] {
+    const traceIds =
+      traceId !== undefined
+        ? (this.db.prepare('SELECT trace_id FROM traces WHERE trace_id = ? AND session_id = ?').pluck().all(traceId, sessionId) as string[])
+        : (this.db.prepare('SELECT trace_id FROM traces WHERE session_id = ?').pluck().all(sessionId) as string[]);
+    const select = this.db
+      .prepare('SELECT span_key, span_id, parent_span_id, start_us, end_us, record_offset, record_index FROM spans WHERE trace_id = ?')
+      .raw();
+    const spans: SpanTreeRow[] = [];
+    for (const id of traceIds) {
+      for (const row of select.all(id) as [number, string, string | null, number | null, number | null, number, number][]) {
+        spans.push({ spanKey: row[0], traceId: id, spanId: row[1], parentSpanId: row[2], startUs: row[3], endUs: row[4], recordOffset: row[5], recordIndex: row[6] });
+      }
     }
-    return this.db
-      .prepare(`SELECT ${columns} FROM spans WHERE trace_id IN (SELECT trace_id FROM traces WHERE session_id = ?) ORDER BY record_offset, record_index`)
-      .all(sessionId) as IndexedSpanRow[];
+    // Pieces are written by parallel workers, so rows are only nearly in file order.
+    spans.sort((a, b) => a.recordOffset - b.recordOffset || a.recordIndex - b.recordIndex);
+    return spans;
+  }
+
+  /** The list fields of some spans, by key (a window of the waterfall). */
+  querySpanRows(spanKeys: readonly number[]): Map<number, IndexedSpanRow> {
+    const rows = new Map<number, IndexedSpanRow>();
+    for (let start = 0; start < spanKeys.length; start += 500) {
+      const keys = spanKeys.slice(start, start + 500);
+      const found = this.db
+        .prepare(
+          `SELECT span_key AS spanKey, trace_id AS traceId, span_id AS spanId, parent_span_id AS parentSpanId, name,
+             span_type AS spanType, status, start_us AS startUs, end_us AS endUs, model, input_tokens AS inputTokens,
+             output_tokens AS outputTokens, decision
+           FROM spans WHERE span_key IN (${keys.map(() => '?').join(',')})`,
+        )
+        .all(...keys) as IndexedSpanRow[];
+      for (const row of found) rows.set(row.spanKey, row);
+    }
+    return rows;
   }
 
   /** Where a span's record is in the file, and which session it belongs to. */

@@ -38,10 +38,12 @@ export interface FlatRows {
 /** Builds the tree of `spans` (file order). */
 export function buildSpanTree(spans: readonly SpanTreeInput[]): SpanTree {
   const count = spans.length;
-  const byId = new Map<string, number>();
+  // trace id -> span id -> index of its first span (no key strings built per span).
+  const byTrace = new Map<string, Map<string, number>>();
   for (let i = 0; i < count; i++) {
-    const key = `${spans[i].traceId}\u0000${spans[i].spanId}`;
-    if (!byId.has(key)) byId.set(key, i);
+    let byId = byTrace.get(spans[i].traceId);
+    if (!byId) byTrace.set(spans[i].traceId, (byId = new Map()));
+    if (!byId.has(spans[i].spanId)) byId.set(spans[i].spanId, i);
   }
   const parent = new Array<number>(count).fill(-1);
   const isOrphan = new Array<boolean>(count).fill(false);
@@ -49,7 +51,7 @@ export function buildSpanTree(spans: readonly SpanTreeInput[]): SpanTree {
   for (let i = 0; i < count; i++) {
     const parentId = spans[i].parentSpanId;
     if (parentId === null) continue;
-    const p = byId.get(`${spans[i].traceId}\u0000${parentId}`);
+    const p = byTrace.get(spans[i].traceId)!.get(parentId);
     if (p === undefined || p === i) {
       isOrphan[i] = true;
       continue;

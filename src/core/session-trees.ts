@@ -1,0 +1,144 @@
+/**
+ * Waterfall windows of a source's sessions. The span tree of a session is built once from a
+ * few indexed columns and cached (a few sessions, invalidated when the session grows); a
+ * window's rows then need the list fields of its own spans only, read by key.
+ */
+import type { WaterfallQuery, WaterfallRow, WaterfallWindow } from '../shared/contract/wire-types';
+import { buildSpanTree, flattenSpanTree, type FlatRows, type SpanTree } from '../shared/model/span-tree';
+import type { IndexDb, IndexedSpanRow, SpanTreeRow } from './index/index-db';
+
+const TREE_CACHE_SIZE = 4;
+export const MAX_WINDOW_ROWS = 2000;
+
+interface CachedTree {
+  version: number;
+  spans: SpanTreeRow[];
+  tree: SpanTree;
+  startUs: number;
+  endUs: number;
+  flatKey: string | null;
+  flat: FlatRows | null;
+  /** Span index -> row of `flat`, built on first reveal. */
+  rowOf: Map<number, number> | null;
+  indexByKey: Map<number, number>;
+}
+
+function buildRowIndex(flat: FlatRows): Map<number, number> {
+  const rowOf = new Map<number, number>();
+  flat.order.forEach((spanIndex, row) => rowOf.set(spanIndex, row));
+  return rowOf;
+}
+
+export class SessionTrees {
+  private readonly trees = new Map<string, CachedTree>();
+  private readonly versions = new Map<string, number>();
+
+  constructor(private readonly readDb: () => IndexDb) {}
+
+  /** The session gained spans: its cached tree is stale. */
+  invalidate(sessionId: string): void {
+    this.versions.set(sessionId, (this.versions.get(sessionId) ?? 0) + 1);
+  }
+
+  clear(): void {
+    this.trees.clear();
+    this.versions.clear();
+  }
+
+  private getTree(sessionId: string, traceId?: string): CachedTree | null {
+    const cacheKey = `${sessionId}\u0000${traceId ?? ''}`;
+    const version = this.versions.get(sessionId) ?? 0;
+    const cached = this.trees.get(cacheKey);
+    if (cached && cached.version === version) {
+      this.trees.delete(cacheKey);
+      this.trees.set(cacheKey, cached);
+      return cached;
+    }
+    const spans = this.readDb().querySessionTreeSpans(sessionId, traceId);
+    if (spans.length === 0) return null;
+    const tree = buildSpanTree(spans);
+    let startUs = Infinity;
+    let endUs = -Infinity;
+    const indexByKey = new Map<number, number>();
+    for (let i = 0; i < spans.length; i++) {
+      const drawStart = tree.drawStartUs[i];
+      if (drawStart < startUs) startUs = drawStart;
+      endUs = Math.max(endUs, spans[i].endUs ?? drawStart, drawStart);
+      indexByKey.set(spans[i].spanKey, i);
+    }
+    const entry: CachedTree = { version, spans, tree, startUs, endUs, flatKey: null, flat: null, rowOf: null, indexByKey };
+    this.trees.set(cacheKey, entry);
+    if (this.trees.size > TREE_CACHE_SIZE) this.trees.delete(this.trees.keys().next().value!);
+    return entry;
+  }
+
+  private toRow(entry: CachedTree, index: number, depth: number, fields: IndexedSpanRow, collapsed: Set<number>): WaterfallRow {
+    const span = entry.spans[index];
+    const parent = entry.tree.parent[index];
+    return {
+      spanKey: String(span.spanKey),
+      spanId: span.spanId,
+      traceId: span.traceId,
+      parentKey: parent === -1 ? null : String(entry.spans[parent].spanKey),
+      depth,
+      name: fields.name,
+      spanType: fields.spanType,
+      status: fields.status,
+      startUs: entry.tree.drawStartUs[index],
+      endUs: span.endUs,
+      childCount: entry.tree.children[index].length,
+      isCollapsed: collapsed.has(span.spanKey),
+      isOrphan: entry.tree.isOrphan[index],
+      decision: fields.decision,
+      model: fields.model,
+      inputTokens: fields.inputTokens,
+      outputTokens: fields.outputTokens,
+    };
+  }
+
+  /** A window of the flattened tree, or null when the session has no spans. */
+  getWindow(query: WaterfallQuery): WaterfallWindow | null {
+    const entry = this.getTree(query.sessionId, query.traceId);
+    if (!entry) return null;
+    const collapsed = new Set((query.collapsedKeys ?? []).map(Number));
+    const flatKey = [...collapsed].sort((a, b) => a - b).join(',');
+    if (entry.flatKey !== flatKey || !entry.flat) {
+      entry.flat = flattenSpanTree(entry.tree, (i) => collapsed.has(entry.spans[i].spanKey));
+      entry.flatKey = flatKey;
+      entry.rowOf = null;
+    }
+    const flat = entry.flat;
+    const offset = Math.max(0, query.offset | 0);
+    const limit = Math.min(Math.max(0, query.limit | 0), MAX_WINDOW_ROWS);
+    const end = Math.min(flat.order.length, offset + limit);
+    const keys: number[] = [];
+    for (let r = offset; r < end; r++) keys.push(entry.spans[flat.order[r]].spanKey);
+    const fields = this.readDb().querySpanRows(keys);
+    const rows: WaterfallRow[] = [];
+    for (let r = offset; r < end; r++) {
+      const found = fields.get(keys[r - offset]);
+      if (found) rows.push(this.toRow(entry, flat.order[r], flat.depth[r], found, collapsed));
+    }
+    let revealIndex: number | null = null;
+    const revealAncestorKeys: string[] = [];
+    const revealSpan = query.revealKey === undefined ? undefined : entry.indexByKey.get(Number(query.revealKey));
+    if (revealSpan !== undefined) {
+      for (let p = entry.tree.parent[revealSpan]; p !== -1; p = entry.tree.parent[p]) revealAncestorKeys.unshift(String(entry.spans[p].spanKey));
+      entry.rowOf ??= buildRowIndex(flat);
+      revealIndex = entry.rowOf.get(revealSpan) ?? null;
+    }
+    return { totalRows: flat.order.length, totalSpans: entry.spans.length, offset, startUs: entry.startUs, endUs: entry.endUs, rows, revealIndex, revealAncestorKeys };
+  }
+
+  /** One span's waterfall row (depth from its ancestors, nothing collapsed). */
+  getRow(sessionId: string, spanKey: number): WaterfallRow | null {
+    const entry = this.getTree(sessionId);
+    const index = entry?.indexByKey.get(spanKey);
+    if (!entry || index === undefined) return null;
+    const fields = this.readDb().querySpanRows([spanKey]).get(spanKey);
+    if (!fields) return null;
+    let depth = 0;
+    for (let p = entry.tree.parent[index]; p !== -1; p = entry.tree.parent[p]) depth++;
+    return this.toRow(entry, index, depth, fields, new Set());
+  }
+}
