@@ -1,7 +1,8 @@
 /**
  * Everything about the selected span, read back from its source on demand: overview,
- * derived fields with the attribute each came from, attributes, events (exceptions with
- * their stack traces), links, resource, and the raw record exactly as it is in the file.
+ * derived fields with the attribute each came from, the conversation the engine read from
+ * whichever convention carried it, attributes, events (exceptions with their stack traces),
+ * links, resource, and the raw record exactly as it is in the file.
  * Span text is only ever rendered as React text.
  */
 import { useMemo, useState } from 'react';
@@ -12,7 +13,6 @@ import { CollapsibleSection } from '../../components/CollapsibleSection';
 import { KeyValueTable } from '../../components/KeyValueTable';
 import { formatCount, formatCountOf } from '../../lib/format';
 import { selectSpanTypeColor } from '../../lib/span-colors';
-import { extractConversation } from '../../lib/conversation';
 import { ConversationView } from './ConversationView';
 import { EventsList } from './EventsList';
 import { OverviewList } from './OverviewList';
@@ -73,7 +73,7 @@ function SpanDetailBody({ detail, sourceId }: { detail: SpanDetail; sourceId: st
       .sort(([a], [b]) => a.localeCompare(b));
   }, [detail.attributes, attributeFilter]);
   const attributeCount = Object.keys(detail.attributes).length;
-  const conversation = useMemo(() => extractConversation(detail.attributes), [detail.attributes]);
+  const conversation = detail.conversation ?? null;
   const resource = useMemo(() => Object.entries(detail.resource).sort(([a], [b]) => a.localeCompare(b)), [detail.resource]);
 
   return (
@@ -98,7 +98,7 @@ function SpanDetailBody({ detail, sourceId }: { detail: SpanDetail; sourceId: st
         </CollapsibleSection>
       ) : null}
 
-      {conversation.messages.length > 0 ? (
+      {conversation !== null && conversation.messages.length > 0 ? (
         <CollapsibleSection title="Conversation" meta={formatCountOf(conversation.messages.length, 'message')}>
           <ConversationView conversation={conversation} />
         </CollapsibleSection>
