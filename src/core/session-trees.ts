@@ -57,13 +57,14 @@ export class SessionTrees {
     const spans = this.readDb().querySessionTreeSpans(sessionId, traceId);
     if (spans.length === 0) return null;
     const tree = buildSpanTree(spans);
-    let startUs = Infinity;
-    let endUs = -Infinity;
+    const bounds = this.readDb().querySessionBounds(sessionId, traceId);
+    let startUs = bounds.startUs ?? Infinity;
+    let endUs = bounds.endUs ?? -Infinity;
     const indexByKey = new Map<number, number>();
     for (let i = 0; i < spans.length; i++) {
       const drawStart = tree.drawStartUs[i];
       if (drawStart < startUs) startUs = drawStart;
-      endUs = Math.max(endUs, spans[i].endUs ?? drawStart, drawStart);
+      if (drawStart > endUs) endUs = drawStart;
       indexByKey.set(spans[i].spanKey, i);
     }
     const entry: CachedTree = { version, spans, tree, startUs, endUs, flatKey: null, flat: null, rowOf: null, indexByKey };
@@ -85,7 +86,7 @@ export class SessionTrees {
       spanType: fields.spanType,
       status: fields.status,
       startUs: entry.tree.drawStartUs[index],
-      endUs: span.endUs,
+      endUs: fields.endUs,
       childCount: entry.tree.children[index].length,
       isCollapsed: collapsed.has(span.spanKey),
       isOrphan: entry.tree.isOrphan[index],

@@ -16,7 +16,7 @@ import type { Decision, SpanStatus, SpanType } from '../../shared/model/span-typ
 import type { SessionSortKey, SessionSummary, SourceError } from '../../shared/contract/wire-types';
 import type { IndexableSpan } from '../ingest/ingest-records';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS spans (
   record_index INTEGER NOT NULL,
   format TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS spans_by_trace ON spans (trace_id);
+-- In file order within a trace: a session's tree is read straight off this index.
+CREATE INDEX IF NOT EXISTS spans_by_trace ON spans (trace_id, record_offset, record_index);
 CREATE TABLE IF NOT EXISTS traces (
   trace_id TEXT PRIMARY KEY,
   session_id TEXT NOT NULL,
@@ -110,16 +111,13 @@ export interface IndexedSpanRow {
   decision: Decision | null;
 }
 
-/** A span as the tree builder needs it (SpanTreeInput plus its key, end and place in the file). */
+/** A span as the tree builder needs it (SpanTreeInput plus its key). */
 export interface SpanTreeRow {
   spanKey: number;
   traceId: string;
   spanId: string;
   parentSpanId: string | null;
   startUs: number | null;
-  endUs: number | null;
-  recordOffset: number;
-  recordIndex: number;
 }
 
 export interface SpanLocation {
@@ -531,26 +529,34 @@ export class IndexDb {
   }
 
   /**
-   * What the span tree of a session (or of one of its traces) needs, in file order: a few
-   * columns, read as raw arrays (a 100,000-span session is one of these reads).
+   * What the span tree of a session (or of one of its traces) needs, in file order (traces
+   * by start): four columns, read as raw arrays off the trace index.
    */
   querySessionTreeSpans(sessionId: string, traceId?: string): SpanTreeRow[] {
     const traceIds =
       traceId !== undefined
         ? (this.db.prepare('SELECT trace_id FROM traces WHERE trace_id = ? AND session_id = ?').pluck().all(traceId, sessionId) as string[])
-        : (this.db.prepare('SELECT trace_id FROM traces WHERE session_id = ?').pluck().all(sessionId) as string[]);
+        : (this.db.prepare('SELECT trace_id FROM traces WHERE session_id = ? ORDER BY start_us, trace_id').pluck().all(sessionId) as string[]);
     const select = this.db
-      .prepare('SELECT span_key, span_id, parent_span_id, start_us, end_us, record_offset, record_index FROM spans WHERE trace_id = ?')
+      .prepare('SELECT span_key, span_id, parent_span_id, start_us FROM spans WHERE trace_id = ? ORDER BY record_offset, record_index')
       .raw();
     const spans: SpanTreeRow[] = [];
     for (const id of traceIds) {
-      for (const row of select.all(id) as [number, string, string | null, number | null, number | null, number, number][]) {
-        spans.push({ spanKey: row[0], traceId: id, spanId: row[1], parentSpanId: row[2], startUs: row[3], endUs: row[4], recordOffset: row[5], recordIndex: row[6] });
+      for (const row of select.all(id) as [number, string, string | null, number | null][]) {
+        spans.push({ spanKey: row[0], traceId: id, spanId: row[1], parentSpanId: row[2], startUs: row[3] });
       }
     }
-    // Pieces are written by parallel workers, so rows are only nearly in file order.
-    spans.sort((a, b) => a.recordOffset - b.recordOffset || a.recordIndex - b.recordIndex);
     return spans;
+  }
+
+  /** The time span of a session (or one of its traces): earliest start, latest end or start. */
+  querySessionBounds(sessionId: string, traceId?: string): { startUs: number | null; endUs: number | null } {
+    const where = traceId !== undefined ? 'session_id = ? AND trace_id = ?' : 'session_id = ?';
+    const params = traceId !== undefined ? [sessionId, traceId] : [sessionId];
+    return this.db.prepare(`SELECT min(start_us) AS startUs, max(end_us) AS endUs FROM traces WHERE ${where}`).get(...params) as {
+      startUs: number | null;
+      endUs: number | null;
+    };
   }
 
   /** The list fields of some spans, by key (a window of the waterfall). */

@@ -8,6 +8,8 @@
  * parent of their children; cycles are broken by making the first unreachable span a root;
  * siblings are ordered by start time, ties by file order.
  */
+const NO_CHILDREN: number[] = Object.freeze([]) as unknown as number[];
+
 export interface SpanTreeInput {
   traceId: string;
   spanId: string;
@@ -47,7 +49,8 @@ export function buildSpanTree(spans: readonly SpanTreeInput[]): SpanTree {
   }
   const parent = new Array<number>(count).fill(-1);
   const isOrphan = new Array<boolean>(count).fill(false);
-  const children: number[][] = Array.from({ length: count }, () => []);
+  // Most spans are leaves: they share one empty list instead of owning one each.
+  const children: number[][] = new Array<number[]>(count).fill(NO_CHILDREN);
   for (let i = 0; i < count; i++) {
     const parentId = spans[i].parentSpanId;
     if (parentId === null) continue;
@@ -57,7 +60,8 @@ export function buildSpanTree(spans: readonly SpanTreeInput[]): SpanTree {
       continue;
     }
     parent[i] = p;
-    children[p].push(i);
+    if (children[p] === NO_CHILDREN) children[p] = [i];
+    else children[p].push(i);
   }
 
   // Break cycles: every span must be reachable from a root.
