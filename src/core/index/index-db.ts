@@ -168,8 +168,8 @@ export interface IndexTotals {
   costUsd: number;
 }
 
-interface TraceRow {
-  trace_id: string;
+/** The running totals a trace row and a session row both keep. */
+interface AggregateColumns {
   session_id: string;
   session_key_source: string;
   start_us: number | null;
@@ -185,22 +185,13 @@ interface TraceRow {
   models: string;
 }
 
-interface SessionRow {
-  session_id: string;
-  session_key_source: string;
-  start_us: number | null;
-  end_us: number | null;
+interface TraceRow extends AggregateColumns {
+  trace_id: string;
+}
+
+interface SessionRow extends AggregateColumns {
   duration_us: number | null;
   trace_count: number;
-  span_count: number;
-  error_count: number;
-  denial_count: number;
-  hitl_count: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-  open_count: number;
-  models: string;
 }
 
 const SORT_COLUMNS: Record<SessionSortKey, string> = {
