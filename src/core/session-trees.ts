@@ -8,6 +8,8 @@ import { buildSpanTree, flattenSpanTree, type FlatRows, type SpanTree } from '..
 import type { IndexDb, IndexedSpanRow, SpanTreeRow } from './index/index-db';
 
 const TREE_CACHE_SIZE = 4;
+/** Float-derived times drift by a microsecond (FORMATS.md §11.9): not skew. */
+const SKEW_TOLERANCE_US = 1;
 export const MAX_WINDOW_ROWS = 2000;
 
 interface CachedTree {
@@ -73,9 +75,24 @@ export class SessionTrees {
     return entry;
   }
 
-  private toRow(entry: CachedTree, index: number, depth: number, fields: IndexedSpanRow, collapsed: Set<number>): WaterfallRow {
+  private toRow(
+    entry: CachedTree,
+    index: number,
+    depth: number,
+    fields: IndexedSpanRow,
+    parentFields: IndexedSpanRow | undefined,
+    collapsed: Set<number>,
+  ): WaterfallRow {
     const span = entry.spans[index];
     const parent = entry.tree.parent[index];
+    const startUs = entry.tree.drawStartUs[index];
+    let isOutsideParent = false;
+    if (parent !== -1 && parentFields) {
+      const parentStartUs = entry.tree.drawStartUs[parent];
+      isOutsideParent =
+        startUs < parentStartUs - SKEW_TOLERANCE_US ||
+        (fields.endUs !== null && parentFields.endUs !== null && fields.endUs > parentFields.endUs + SKEW_TOLERANCE_US);
+    }
     return {
       spanKey: String(span.spanKey),
       spanId: span.spanId,
@@ -85,11 +102,12 @@ export class SessionTrees {
       name: fields.name,
       spanType: fields.spanType,
       status: fields.status,
-      startUs: entry.tree.drawStartUs[index],
+      startUs,
       endUs: fields.endUs,
       childCount: entry.tree.children[index].length,
       isCollapsed: collapsed.has(span.spanKey),
       isOrphan: entry.tree.isOrphan[index],
+      isOutsideParent,
       decision: fields.decision,
       model: fields.model,
       inputTokens: fields.inputTokens,
@@ -113,12 +131,22 @@ export class SessionTrees {
     const limit = Math.min(Math.max(0, query.limit | 0), MAX_WINDOW_ROWS);
     const end = Math.min(flat.order.length, offset + limit);
     const keys: number[] = [];
-    for (let r = offset; r < end; r++) keys.push(entry.spans[flat.order[r]].spanKey);
-    const fields = this.readDb().querySpanRows(keys);
+    const wanted = new Set<number>();
+    for (let r = offset; r < end; r++) {
+      const index = flat.order[r];
+      keys.push(entry.spans[index].spanKey);
+      wanted.add(entry.spans[index].spanKey);
+      const parent = entry.tree.parent[index];
+      if (parent !== -1) wanted.add(entry.spans[parent].spanKey);
+    }
+    const fields = this.readDb().querySpanRows([...wanted]);
     const rows: WaterfallRow[] = [];
     for (let r = offset; r < end; r++) {
+      const index = flat.order[r];
       const found = fields.get(keys[r - offset]);
-      if (found) rows.push(this.toRow(entry, flat.order[r], flat.depth[r], found, collapsed));
+      const parent = entry.tree.parent[index];
+      const parentFields = parent === -1 ? undefined : fields.get(entry.spans[parent].spanKey);
+      if (found) rows.push(this.toRow(entry, index, flat.depth[r], found, parentFields, collapsed));
     }
     let revealIndex: number | null = null;
     const revealAncestorKeys: string[] = [];
@@ -136,10 +164,13 @@ export class SessionTrees {
     const entry = this.getTree(sessionId);
     const index = entry?.indexByKey.get(spanKey);
     if (!entry || index === undefined) return null;
-    const fields = this.readDb().querySpanRows([spanKey]).get(spanKey);
+    const parent = entry.tree.parent[index];
+    const parentKey = parent === -1 ? null : entry.spans[parent].spanKey;
+    const found = this.readDb().querySpanRows(parentKey === null ? [spanKey] : [spanKey, parentKey]);
+    const fields = found.get(spanKey);
     if (!fields) return null;
     let depth = 0;
-    for (let p = entry.tree.parent[index]; p !== -1; p = entry.tree.parent[p]) depth++;
-    return this.toRow(entry, index, depth, fields, new Set());
+    for (let p = parent; p !== -1; p = entry.tree.parent[p]) depth++;
+    return this.toRow(entry, index, depth, fields, parentKey === null ? undefined : found.get(parentKey), new Set());
   }
 }

@@ -294,6 +294,32 @@ describe('TraceService on real files', () => {
     expect(JSON.stringify(detail.value.conversation)).toContain('Checking now.');
   });
 
+  it('flags spans outside their parent (clock skew) and draws them as recorded', async () => {
+    const file = join(dir.path, 'skew.jsonl');
+    const session = { 'session.id': 'skew' };
+    writeFileSync(
+      file,
+      compactConsoleSpan({ name: 'root', traceId: 'c1', spanId: '1', startMs: 100, endMs: 500, attributes: session }) +
+        compactConsoleSpan({ name: 'inside', traceId: 'c1', spanId: '2', parentId: '1', startMs: 150, endMs: 200 }) +
+        compactConsoleSpan({ name: 'early', traceId: 'c1', spanId: '3', parentId: '1', startMs: 40, endMs: 120 }) +
+        compactConsoleSpan({ name: 'late', traceId: 'c1', spanId: '4', parentId: '1', startMs: 450, endMs: 700 }),
+    );
+    const service = makeService(false);
+    const sourceId = await openOne(service, file);
+    await service.whenIdle();
+    const window = await service.getWaterfall({ sourceId, sessionId: 'skew', collapsedKeys: [], offset: 0, limit: 10 });
+    if (!window.ok) throw new Error(window.error);
+    expect(window.value.rows.map((r) => [r.name, r.isOutsideParent])).toEqual([
+      ['root', false],
+      ['early', true],
+      ['inside', false],
+      ['late', true],
+    ]);
+    expect(window.value.rows[1].startUs).toBe(usAt(40));
+    expect(window.value.startUs).toBe(usAt(40));
+    expect(window.value.endUs).toBe(usAt(700));
+  });
+
   it('never modifies the file it reads', async () => {
     const file = join(dir.path, 'traces.jsonl');
     writeFileSync(file, prettyConsoleSpan({ name: 'a', traceId: '1', spanId: '1', startMs: 0 }));

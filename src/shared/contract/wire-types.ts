@@ -114,6 +114,8 @@ export interface WaterfallRow {
   isCollapsed: boolean;
   /** Its parent id is set but no such span has been read. */
   isOrphan: boolean;
+  /** Starts before its parent or ends after it (clock skew, async work): drawn as recorded, flagged. */
+  isOutsideParent: boolean;
   decision: Decision | null;
   model: string | null;
   inputTokens: number | null;

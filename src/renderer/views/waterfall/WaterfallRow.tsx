@@ -25,6 +25,7 @@ export function describeRow(row: Row): string {
   if (row.status === 'error') parts.push('error');
   if (row.decision) parts.push(`decision ${DECISION_LABELS[row.decision]}`);
   if (row.isOrphan) parts.push('parent missing');
+  if (row.isOutsideParent) parts.push('outside its parent');
   return `${row.name} (${parts.join(', ')})`;
 }
 
@@ -89,6 +90,11 @@ export const WaterfallRowView = memo(function WaterfallRowView({ row, index, top
         {row.isOrphan ? (
           <span className="orphan-badge" title="This span names a parent that has not been read">
             parent missing
+          </span>
+        ) : null}
+        {row.isOutsideParent ? (
+          <span className="orphan-badge" title="Starts before or ends after its parent (clock skew or async work); drawn as recorded">
+            outside parent
           </span>
         ) : null}
       </div>
