@@ -208,6 +208,32 @@ const SORT_COLUMNS: Record<SessionSortKey, string> = {
 };
 
 const TRACE_ID_KEY_SOURCE = 'trace id';
+const SPAN_COLUMNS = 18;
+const SPANS_PER_INSERT = 16;
+
+/** A span's values in the column order of the spans insert. */
+function pushSpanColumns(into: unknown[], span: IndexableSpan): void {
+  into.push(
+    span.traceId,
+    span.spanId,
+    span.parentSpanId,
+    span.name,
+    span.spanType,
+    span.status,
+    span.startUs,
+    span.endUs,
+    span.model,
+    span.inputTokens,
+    span.outputTokens,
+    span.costUsd,
+    span.decision,
+    span.recordOffset,
+    span.recordLength,
+    span.recordLine,
+    span.recordIndex,
+    span.format,
+  );
+}
 
 function minNullable(a: number | null, b: number | null): number | null {
   if (a === null) return b;
@@ -251,6 +277,8 @@ function toSessionSummary(sourceId: string, row: SessionRow): SessionSummary {
 export class IndexDb {
   private readonly db: Database.Database;
   private readonly insertSpan: Database.Statement;
+  /** Inserts SPANS_PER_INSERT spans at once: far fewer calls into SQLite than one per span. */
+  private readonly insertSpanGroup: Database.Statement;
   private readonly selectTrace: Database.Statement;
   private readonly upsertTrace: Database.Statement;
   private readonly selectTracesOfSession: Database.Statement;
@@ -274,11 +302,14 @@ export class IndexDb {
       this.db.exec(SCHEMA);
     }
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-    this.insertSpan = this.db.prepare(
-      `INSERT INTO spans (trace_id, span_id, parent_span_id, name, span_type, status, start_us, end_us, model,
-         input_tokens, output_tokens, cost_usd, decision, record_offset, record_length, record_line, record_index, format)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const insertSpans = (rows: number) =>
+      this.db.prepare(
+        `INSERT INTO spans (trace_id, span_id, parent_span_id, name, span_type, status, start_us, end_us, model,
+           input_tokens, output_tokens, cost_usd, decision, record_offset, record_length, record_line, record_index, format)
+         VALUES ${new Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      );
+    this.insertSpan = insertSpans(1);
+    this.insertSpanGroup = insertSpans(SPANS_PER_INSERT);
     this.selectTrace = this.db.prepare('SELECT * FROM traces WHERE trace_id = ?');
     this.upsertTrace = this.db.prepare(
       `INSERT OR REPLACE INTO traces (trace_id, session_id, session_key_source, start_us, end_us, span_count, error_count,
@@ -361,31 +392,20 @@ export class IndexDb {
     const result: BatchResult = { gained: new Map(), spans: spans.length, traces: 0, sessions: 0, errors: errors.length };
 
     const byTrace = new Map<string, IndexableSpan[]>();
+    const group: unknown[] = [];
+    let grouped = 0;
     for (const span of spans) {
-      this.insertSpan.run(
-        span.traceId,
-        span.spanId,
-        span.parentSpanId,
-        span.name,
-        span.spanType,
-        span.status,
-        span.startUs,
-        span.endUs,
-        span.model,
-        span.inputTokens,
-        span.outputTokens,
-        span.costUsd,
-        span.decision,
-        span.recordOffset,
-        span.recordLength,
-        span.recordLine,
-        span.recordIndex,
-        span.format,
-      );
+      pushSpanColumns(group, span);
+      if (++grouped === SPANS_PER_INSERT) {
+        this.insertSpanGroup.run(group);
+        group.length = 0;
+        grouped = 0;
+      }
       let list = byTrace.get(span.traceId);
       if (!list) byTrace.set(span.traceId, (list = []));
       list.push(span);
     }
+    for (let i = 0; i < group.length; i += SPAN_COLUMNS) this.insertSpan.run(group.slice(i, i + SPAN_COLUMNS));
 
     const touchedSessions = new Set<string>();
     for (const [traceId, list] of byTrace) {
