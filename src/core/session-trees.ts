@@ -103,7 +103,8 @@ export class SessionTrees {
       spanType: fields.spanType,
       status: fields.status,
       startUs,
-      endUs: fields.endUs,
+      // A finished span written without any times is drawn as an instant, not as running.
+      endUs: fields.endUs ?? (span.startUs === null && fields.status !== 'unset' ? startUs : null),
       childCount: entry.tree.children[index].length,
       isCollapsed: collapsed.has(span.spanKey),
       isOrphan: entry.tree.isOrphan[index],

@@ -294,6 +294,20 @@ describe('TraceService on real files', () => {
     expect(JSON.stringify(detail.value.conversation)).toContain('Checking now.');
   });
 
+  it('does not show a finished typed run without times as running', async () => {
+    const file = join(dir.path, 'eval-rollout.jsonl');
+    writeFileSync(file, readFileSync(join(__dirname, '../fixtures/typed-agent/eval-rollout.jsonl')));
+    const service = makeService(false);
+    const sourceId = await openOne(service, file);
+    await service.whenIdle();
+    const session = await service.getSession({ sourceId, sessionId: 'dp-3' });
+    expect(session).toMatchObject({ ok: true, value: { hasOpenSpans: false } });
+    const window = await service.getWaterfall({ sourceId, sessionId: 'dp-3', collapsedKeys: [], offset: 0, limit: 20 });
+    if (!window.ok) throw new Error(window.error);
+    const run = window.value.rows.find((row) => row.name === 'trace_run')!;
+    expect(run.endUs).toBe(run.startUs);
+  });
+
   it('flags spans outside their parent (clock skew) and draws them as recorded', async () => {
     const file = join(dir.path, 'skew.jsonl');
     const session = { 'session.id': 'skew' };

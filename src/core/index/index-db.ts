@@ -441,7 +441,8 @@ export class IndexDb {
           row.output_tokens += span.outputTokens ?? 0;
           row.cost_usd += span.costUsd ?? 0;
         }
-        if (span.endUs === null) row.open_count++;
+        // No end means running, unless the span has no times at all and a status says it finished.
+        if (span.endUs === null && (span.startUs !== null || span.status === 'unset')) row.open_count++;
         row.start_us = minNullable(row.start_us, span.startUs);
         row.end_us = maxNullable(row.end_us, maxNullable(span.endUs, span.startUs));
         if (span.model) models.add(span.model);

@@ -10,7 +10,7 @@
  * them and semantics reads them.
  *
  * A span without `end_time` or `duration_ms` was logged after the fact and is drawn as an
- * instant; a run without them is still open. A run record without a `span_id` gets the
+ * instant; a run without them is still open unless its status says it ended. A run record without a `span_id` gets the
  * stable id `run:<run_id>/<datapoint_id>/<step>` (the parts it has).
  */
 import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
@@ -88,6 +88,10 @@ function readStatus(type: TypedRecordType, fields: Attributes): { status: SpanSt
   return { status: 'unset', statusMessage: null };
 }
 
+function isTerminalRunStatus(status: unknown): boolean {
+  return typeof status === 'string' && ['COMPLETED', 'TRUNCATED', 'ERROR', 'OK'].includes(status.toUpperCase());
+}
+
 /** Maps one typed record to the normalized model. */
 export function adaptTypedSpan(value: JsonObject): NormalizedSpan {
   const fields = mergeFields(value);
@@ -103,7 +107,8 @@ export function adaptTypedSpan(value: JsonObject): NormalizedSpan {
   const durationMs = fields.duration_ms;
   if (endNs === null && startNs !== null) {
     if (typeof durationMs === 'number' && durationMs >= 0) endNs = startNs + (epochToNs(durationMs, 'ms') ?? 0n);
-    else if (type !== 'run') endNs = startNs;
+    // A run is open until its status says it ended; any other record without an end is an instant.
+    else if (type !== 'run' || isTerminalRunStatus(fields.status)) endNs = startNs;
   }
   const name = asText(fields.span_name) ?? asText(fields.span_kind) ?? defaultName(type, fields);
   return {
