@@ -12,14 +12,14 @@
  * `metadata.*` keys. Input and output stay as written (often JSON text, possibly large): they
  * are decoded lazily by whoever shows them. Any other field is kept as `langfuse.<field>`.
  *
- * Langfuse has no span kind. `level: ERROR` is the error status; `status_message` is kept as
- * the status message at any level, since a WARNING's message is worth showing too. An EVENT
- * is a point in time, so one without an end is an instant, not an open bar.
+ * Ids are kept as written, except 16 or 32 hex characters, which are lower-cased. Langfuse has
+ * no span kind. `level: ERROR` is the error status; `status_message` is the status message at
+ * any level, since a WARNING's message is worth showing too. An EVENT is a point in time, so
+ * one without an end is an instant, not an open bar; any other observation without one is open.
  */
 import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
 import { isJsonObject, type JsonObject } from './is-json-object';
 import type { NormalizedSpan } from './normalized-span';
-import { normalizeId, normalizeParentId } from './normalize-id';
 import { parseAnyTimeToNs } from './parse-time';
 
 /** Observation types an SDK may write; matched upper-case (exports upper-case, SDKs lower-case). */
@@ -35,7 +35,7 @@ export function isLangfuseObservation(value: unknown): value is JsonObject {
   const hasTraceId = 'trace_id' in value || 'traceId' in value;
   if (!hasTraceId) return false;
   if ('parent_observation_id' in value || 'parentObservationId' in value) return true;
-  return 'id' in value && ('start_time' in value || 'startTime' in value) && OBSERVATION_TYPES.has(value.type.toUpperCase());
+  return 'id' in value && !('span_id' in value) && ('start_time' in value || 'startTime' in value) && OBSERVATION_TYPES.has(value.type.toUpperCase());
 }
 
 /** The observation list of an API document (`{data: […]}`, a trace's `observations`), or null. */
@@ -64,7 +64,7 @@ function toSnakeKeys(value: JsonObject): JsonObject {
   return out;
 }
 
-/** Where the trace and the time place a span: read into the span itself, not attributes. */
+/** Fields read into the span itself (ids, name, times, status) or mapped apart (metadata, model). */
 const ENVELOPE = new Set(['id', 'trace_id', 'parent_observation_id', 'name', 'start_time', 'end_time', 'status_message', 'metadata', 'model']);
 
 /** Fields with a well-known attribute name (Langfuse's OTel names, GenAI's for the model). */
@@ -143,21 +143,38 @@ function readAttributes(row: JsonObject): Attributes {
   return attributes;
 }
 
+const HEX_ID = /^(?:[0-9a-fA-F]{16}|[0-9a-fA-F]{32})$/;
+
+/**
+ * Langfuse ids are UUIDs, OTel hex, or any string the caller chose; never base64. So only hex
+ * is normalised (§11.1): read as base64, a free-form `trace-arr-1` would become 8 bytes of hex.
+ */
+function readId(raw: unknown): string {
+  const id = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
+  return HEX_ID.test(id) ? id.toLowerCase() : id;
+}
+
+/** A parent id, or null for a root (null, "", all zeros). */
+function readParentId(raw: unknown): string | null {
+  const id = readId(raw);
+  return id === '' || /^0+$/.test(id) ? null : id;
+}
+
 const asText = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null);
 
 /** One observation row (either case) as a span; null when it has no id to place it by. */
 function adaptObservation(raw: JsonObject, trace: JsonObject): NormalizedSpan | null {
   const row = toSnakeKeys(raw);
   for (const [from, to] of TRACE_FIELDS) if ((row[to] === undefined || row[to] === null) && trace[from] !== undefined) row[to] = trace[from];
-  const spanId = normalizeId(row.id);
+  const spanId = readId(row.id);
   if (spanId === '') return null;
   const type = String(row.type ?? '').toUpperCase();
   const startNs = parseAnyTimeToNs(row.start_time);
   const endNs = parseAnyTimeToNs(row.end_time) ?? (type === 'EVENT' ? startNs : null);
   return {
-    traceId: normalizeId(row.trace_id),
+    traceId: readId(row.trace_id),
     spanId,
-    parentSpanId: normalizeParentId(row.parent_observation_id),
+    parentSpanId: readParentId(row.parent_observation_id),
     name: asText(row.name) ?? (type === '' ? 'observation' : type.toLowerCase()),
     kind: 'unspecified',
     startNs,

@@ -1,11 +1,14 @@
 /**
  * Classifies one framed JSON value by its shape (never by file name) and hands it to the
  * matching adapter, in the order of FORMATS.md §1 (Phoenix before typed spans: both have
- * `span_kind`). Zipkin and Jaeger span arrays are adapted as a whole, since ids are repaired
- * across their elements; any other array is classified element by element.
+ * `span_kind`). Langfuse observations are tested before Zipkin: an API observation has Zipkin's
+ * `traceId` + `id`, and its `parentObservationId` + `type` are the more specific marks. Zipkin,
+ * Jaeger and Langfuse arrays are adapted as a whole (Zipkin and Jaeger repair ids across their
+ * elements); any other array is classified element by element.
  */
 import { adaptJaegerDocument, adaptJaegerSpans, adaptJaegerTraces, isJaegerDocument, isJaegerSpan, isJaegerTraceList } from './adapt-jaeger';
 import { adaptKitelogikSpanDict, isKitelogikSpanDict } from './adapt-kitelogik-spans';
+import { adaptLangfuseRecord, isLangfuseObservation, isLangfuseRecord } from './adapt-langfuse';
 import { adaptMlflowRecord, isMlflowRecord } from './adapt-mlflow';
 import { adaptOtelConsoleSpan, isOtelConsoleSpan } from './adapt-otel-console';
 import { adaptOtelJsSpan, isOtelJsSpan } from './adapt-otel-js';
@@ -32,11 +35,18 @@ function describeKeys(value: unknown): string {
 
 const trace = (format: FormatName, spans: NormalizedSpan[]): AdaptResult => ({ isTrace: true, format, spans });
 
+/** An observation without an id cannot be placed in its trace: it is reported, not given an empty id. */
+function adaptLangfuse(value: Json | unknown[]): AdaptResult {
+  const spans = adaptLangfuseRecord(value);
+  return spans.length > 0 ? trace('langfuse', spans) : { isTrace: false, isSkipped: false, reason: 'a Langfuse observation without an id' };
+}
+
 function adaptObject(value: Json): AdaptResult {
   if (readOtlpResourceSpans(value)) return trace('otlp-json', adaptOtlpRequest(value));
   if (isOtelConsoleSpan(value)) return trace('otel-console', [adaptOtelConsoleSpan(value)]);
   if ('body' in value && 'severity_number' in value) return { isTrace: false, isSkipped: true, what: 'an OTel log record' };
   if (isJaegerDocument(value)) return trace('jaeger', adaptJaegerDocument(value));
+  if (isLangfuseRecord(value)) return adaptLangfuse(value);
   if (isZipkinSpan(value)) return trace('zipkin', adaptZipkinSpans([value]));
   if (isJaegerSpan(value)) return trace('jaeger', adaptJaegerSpans([value]));
   if (isPhoenixSpan(value)) return trace('phoenix', [adaptPhoenixSpan(value)]);
@@ -47,10 +57,11 @@ function adaptObject(value: Json): AdaptResult {
   return { isTrace: false, isSkipped: false, reason: `not a trace format Tracelight knows: ${describeKeys(value)}` };
 }
 
-/** Arrays whose elements are adapted together: Zipkin v2 bodies, Jaeger span and trace lists. */
+/** Arrays whose elements are adapted together: Zipkin v2 bodies, Jaeger span and trace lists, Langfuse rows. */
 function adaptWholeArray(list: unknown[]): AdaptResult | null {
   const first = list.find((element) => element !== null && typeof element === 'object' && !Array.isArray(element));
   if (first === undefined) return null;
+  if (isLangfuseObservation(first)) return adaptLangfuse(list);
   if (isZipkinSpan(first)) return trace('zipkin', adaptZipkinSpans(list));
   if (isJaegerSpan(first)) return trace('jaeger', adaptJaegerSpans(list));
   if (isJaegerTraceList(list)) return trace('jaeger', adaptJaegerTraces(list));

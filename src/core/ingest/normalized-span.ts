@@ -47,4 +47,5 @@ export type FormatName =
   | 'phoenix'
   | 'mlflow'
   | 'kitelogik-spans'
+  | 'langfuse'
   | 'typed-agent';

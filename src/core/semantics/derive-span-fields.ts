@@ -2,8 +2,8 @@
  * Reads the fields lists and waterfalls need (span type, model, provider, tokens, cost,
  * session, policy decision, grade score) through every attribute convention in use —
  * OpenInference, OTel GenAI (old and new names), Traceloop, the Vercel AI SDK, MLflow,
- * kitelogik and Caribou-style typed spans — and records for each the key it came from
- * (FORMATS.md §4, §7, §9, §10). First key present wins.
+ * Langfuse observation types, kitelogik and Caribou-style typed spans — and records for each
+ * the key it came from (FORMATS.md §4, §5.3, §7, §9, §10). First key present wins.
  *
  * Tokens and cost are read on every span, but only `llm` spans count towards totals, so the
  * span type is what keeps wrappers from double counting: Vercel `ai.generateText` (which
@@ -17,7 +17,7 @@ import type { DerivedField } from '../../shared/contract/wire-types';
 import { classifyTypedRecord, hasTypedRunFields, type TypedRecordType } from './classify-typed-record';
 
 /** The convention a span's type was read from (FORMATS.md §10 `semantic.family`). */
-export type SemanticFamily = 'openinference' | 'genai' | 'traceloop' | 'vercel' | 'mlflow' | 'kitelogik' | 'typed-agent';
+export type SemanticFamily = 'openinference' | 'genai' | 'traceloop' | 'vercel' | 'mlflow' | 'langfuse' | 'kitelogik' | 'typed-agent';
 
 export interface SpanFields {
   spanType: SpanType;
@@ -103,6 +103,23 @@ const VERCEL_OPERATIONS: Record<string, SpanType> = {
   'ai.embedMany': 'chain',
   'ai.embed.doEmbed': 'embedding',
   'ai.embedMany.doEmbed': 'embedding',
+};
+
+/**
+ * Langfuse `langfuse.observation.type` (the export's `type`, upper-case; the SDK's OTel spans
+ * write it lower-case). SPAN is any unit of work, so it is not here: it names no type, and the
+ * rules after it may still find one.
+ */
+const LANGFUSE_TYPES: Record<string, SpanType> = {
+  GENERATION: 'llm',
+  EMBEDDING: 'embedding',
+  AGENT: 'agent',
+  TOOL: 'tool',
+  CHAIN: 'chain',
+  RETRIEVER: 'retriever',
+  EVALUATOR: 'grader',
+  GUARDRAIL: 'policy',
+  EVENT: 'event',
 };
 
 /** Traceloop `llm.request.type` on the provider-call spans (which carry no `traceloop.span.kind`). */
@@ -314,6 +331,9 @@ function deriveSpanType(
   }
   const vercel = attributes['ai.operationId'];
   if (typeof vercel === 'string' && VERCEL_OPERATIONS[vercel]) return note(VERCEL_OPERATIONS[vercel], 'ai.operationId', 'vercel');
+  const langfuse = attributes['langfuse.observation.type'];
+  const langfuseType = typeof langfuse === 'string' ? langfuse.toUpperCase() : null;
+  if (langfuseType !== null && LANGFUSE_TYPES[langfuseType]) return note(LANGFUSE_TYPES[langfuseType], 'langfuse.observation.type', 'langfuse');
   if (typed !== null) {
     const [spanType, fromKey] = typedSpanType(typed, attributes);
     return note(spanType, fromKey, 'typed-agent');
@@ -325,6 +345,7 @@ function deriveSpanType(
   if (typeof requestType === 'string' && TRACELOOP_REQUEST_TYPES[requestType]) return note(TRACELOOP_REQUEST_TYPES[requestType], 'llm.request.type', 'traceloop');
   if (name.startsWith('invoke_agent')) return note('agent', 'span name invoke_agent', 'genai');
   if (name.startsWith('execute_tool')) return note('tool', 'span name execute_tool', 'genai');
+  if (langfuseType === 'SPAN') return note('unknown', 'langfuse.observation.type', 'langfuse');
   return { spanType: 'unknown', family: null };
 }
 

@@ -22,6 +22,11 @@ describe('adaptRecord detection', () => {
     ['MLflow V3 span', { trace_id: 'S/kvNXezTaajzpKdDg5HNg==', span_id: 'APBnqgupArc=', start_time_unix_nano: 1 }, 'mlflow'],
     ['MLflow V2 span', { name: 'x', context: { trace_id: `0x${HEX32}`, span_id: `0x${HEX16}` }, start_time: 1, attributes: { 'mlflow.spanType': '"LLM"' } }, 'mlflow'],
     ['MLflow traces.json', { spans: [{ trace_id: 'S/kvNXezTaajzpKdDg5HNg==', span_id: 'APBnqgupArc=', start_time_unix_nano: 1 }] }, 'mlflow'],
+    ['Langfuse export row', { id: 'o1', trace_id: 't1', parent_observation_id: null, type: 'SPAN' }, 'langfuse'],
+    ['Langfuse root row without its null parent', { id: 'o1', trace_id: 't1', type: 'GENERATION', start_time: '2025-03-14 09:26:53.589793' }, 'langfuse'],
+    ['Langfuse API observation, not Zipkin despite traceId + id', { id: 'o1', traceId: 't1', parentObservationId: null, type: 'SPAN', timestamp: 1 }, 'langfuse'],
+    ['Langfuse API list', { data: [{ id: 'o1', traceId: 't1', parentObservationId: null, type: 'EVENT' }], meta: { page: 1 } }, 'langfuse'],
+    ['Langfuse API array', [{ id: 'o1', traceId: 't1', parentObservationId: null, type: 'SPAN' }], 'langfuse'],
     ['kitelogik finished span', { trace_id: HEX32, span_id: HEX16, name: 'x', start_ms: 1714291200000 }, 'kitelogik-spans'],
     ['typed span by span_kind', { trace_id: 'trc_1', span_id: 'm1', span_kind: 'message', role: 'user' }, 'typed-agent'],
     ['typed span by span_name under attributes', { trace_id: 'trc_1', span_id: 'm1', attributes: { span_name: 'message.user' } }, 'typed-agent'],
@@ -43,7 +48,7 @@ describe('adaptRecord detection', () => {
     ['an unknown object names its keys', { foo: 1, bar: 2 }, 'not a trace format Tracelight knows: top-level keys foo, bar'],
     ['a bare number', 42, 'not a trace format Tracelight knows: a bare number'],
     ['an array of unknown objects', [{ foo: 1 }], 'not a trace format Tracelight knows: an array of 1 values'],
-    ['a Langfuse observation (not read yet)', { id: 'o1', trace_id: 't1', parent_observation_id: null, type: 'SPAN' }, 'not a trace format Tracelight knows: top-level keys id, trace_id, parent_observation_id, type'],
+    ['a Langfuse observation without an id', { trace_id: 't1', parent_observation_id: null, type: 'SPAN' }, 'a Langfuse observation without an id'],
   ];
   for (const [name, value, reason] of unknown) {
     it(name, () => expect(adaptRecord(value)).toEqual({ isTrace: false, isSkipped: false, reason }));
@@ -59,6 +64,8 @@ describe('adaptRecord detection', () => {
       { trace_id: null, span_id: {}, start_time_unix_nano: 'x', attributes: 'nope', events: [1] },
       { trace_id: 1, span_id: 2, start_ms: 'x', attributes: [], events: [null] },
       { span_kind: 'message', attributes: null, start_time: {}, duration_ms: -1 },
+      { id: {}, trace_id: [], parent_observation_id: 5, type: 'SPAN', metadata: '{bad', usage_details: [1], start_time: {}, end_time: 'x' },
+      { data: [{ id: 'o', traceId: 1, parentObservationId: null, type: 'EVENT', metadata: [null], costDetails: 'x' }, null] },
     ];
     for (const shape of shapes) expect(() => adaptRecord(shape)).not.toThrow();
   });

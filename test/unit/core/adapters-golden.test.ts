@@ -41,6 +41,7 @@ const FORMATS: [FormatName, number][] = [
   ['phoenix', 2],
   ['mlflow', 3],
   ['kitelogik-spans', 2],
+  ['langfuse', 5],
   ['typed-agent', 2],
 ];
 

@@ -43,6 +43,13 @@ describe('span type and family, first convention wins', () => {
     ['typed event', 'event.retry', { span_kind: 'event', details: {} }, { spanType: 'event' }, 'span_kind event'],
     ['typed run (adapter named it trace_run)', 'trace_run', { datapoint_id: 'dp-3', phase: 'eval' }, { spanType: 'agent', sessionKey: 'dp-3' }, 'span_kind trace_run'],
     ['typed record by fields only: call_id', 'tool.x', { span_name: 'custom', call_id: 'c1' }, { spanType: 'tool' }, 'span_kind tool'],
+    ['Langfuse GENERATION', 'ChatOpenAI', { 'langfuse.observation.type': 'GENERATION' }, { spanType: 'llm', family: 'langfuse' }, 'langfuse.observation.type'],
+    ['Langfuse SDK type, lower-case', 'lookup', { 'langfuse.observation.type': 'tool' }, { spanType: 'tool' }, 'langfuse.observation.type'],
+    ['Langfuse EVENT', 'cache-miss', { 'langfuse.observation.type': 'EVENT' }, { spanType: 'event' }, 'langfuse.observation.type'],
+    ['Langfuse AGENT', 'support-agent', { 'langfuse.observation.type': 'AGENT' }, { spanType: 'agent' }, 'langfuse.observation.type'],
+    ['Langfuse SPAN names no type', 'agent-run', { 'langfuse.observation.type': 'SPAN' }, { spanType: 'unknown', family: 'langfuse' }, 'langfuse.observation.type'],
+    ['Langfuse SPAN leaves later rules a say', 'invoke_agent triage', { 'langfuse.observation.type': 'span' }, { spanType: 'agent', family: 'genai' }, 'span name invoke_agent'],
+    ['gen_ai wins over the Langfuse type', 'chat', { 'gen_ai.operation.name': 'chat', 'langfuse.observation.type': 'SPAN' }, { spanType: 'llm', family: 'genai' }, 'gen_ai.operation.name'],
   ];
   for (const [name, spanName, attributes, expected, fromKey] of cases) check(name, spanName, attributes, expected, { spanType: fromKey });
 
