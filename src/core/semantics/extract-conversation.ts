@@ -182,6 +182,13 @@ function readMlflowOutputs(value: Json | undefined): ConversationMessage[] {
   });
 }
 
+/** Langfuse input/output: a message list, `{messages: [...]}`, one message, or plain text. */
+function readLangfuseMessages(value: Json | undefined, direction: Direction): ConversationMessage[] {
+  const decoded = decodeJsonText(value);
+  if (isObject(decoded) && Array.isArray(decoded.messages)) return readMessageList(decoded.messages, direction);
+  return readMessageList(decoded, direction);
+}
+
 function hasPrefix(attributes: Attributes, prefix: string): boolean {
   const head = `${prefix}.`;
   return Object.keys(attributes).some((key) => key.startsWith(head));
@@ -238,7 +245,8 @@ export function extractConversation(attributes: Attributes, events: readonly Con
     take('events gen_ai.*.message', messageEvents.input) ||
     take('ai.prompt.messages', readMessageList(attributes['ai.prompt.messages'], 'input')) ||
     take('ai.prompt', readVercelPrompt(attributes['ai.prompt'])) ||
-    take('mlflow.spanInputs', readMlflowInputs(attributes['mlflow.spanInputs']));
+    take('mlflow.spanInputs', readMlflowInputs(attributes['mlflow.spanInputs'])) ||
+    take('langfuse.observation.input', readLangfuseMessages(attributes['langfuse.observation.input'], 'input'));
 
   const hasOutput =
     take('gen_ai.output.messages', readMessageList(attributes['gen_ai.output.messages'], 'output')) ||
@@ -247,7 +255,8 @@ export function extractConversation(attributes: Attributes, events: readonly Con
     take('event gen_ai.content.completion', readContentEvent(events, 'gen_ai.content.completion', 'gen_ai.completion', 'output')) ||
     take('events gen_ai.choice', messageEvents.output) ||
     take('ai.response', readVercelResponse(attributes)) ||
-    take('mlflow.spanOutputs', readMlflowOutputs(attributes['mlflow.spanOutputs']));
+    take('mlflow.spanOutputs', readMlflowOutputs(attributes['mlflow.spanOutputs'])) ||
+    take('langfuse.observation.output', readLangfuseMessages(attributes['langfuse.observation.output'], 'output'));
 
   if (!hasInput && !hasOutput) take('typed span fields', readTypedSpan(attributes));
   return messages.length > 0 ? { messages, fromKeys } : null;

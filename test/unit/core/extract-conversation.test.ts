@@ -24,6 +24,15 @@ describe('extractConversation: which messages, from which convention', () => {
       { roles: ['input:system', 'input:user', 'output:assistant'], fromKeys: ['gen_ai.system_instructions', 'gen_ai.input.messages', 'gen_ai.output.messages'] },
     ],
     [
+      'Langfuse observation input {messages} and output message',
+      {
+        'langfuse.observation.input': JSON.stringify({ messages: [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: 'Refund?' }] }),
+        'langfuse.observation.output': JSON.stringify({ role: 'assistant', content: 'Done.' }),
+      },
+      [],
+      { roles: ['input:system', 'input:user', 'output:assistant'], fromKeys: ['langfuse.observation.input', 'langfuse.observation.output'] },
+    ],
+    [
       'OpenInference flattened lists, in index order (not key order)',
       {
         'llm.input_messages.1.message.role': 'user',
