@@ -308,6 +308,18 @@ describe('TraceService on real files', () => {
     expect(run.endUs).toBe(run.startUs);
   });
 
+  it('summarises typed runs per session: worst status and the union of tags, searchable', async () => {
+    const file = join(dir.path, 'prod.jsonl');
+    writeFileSync(file, readFileSync(join(__dirname, '../fixtures/typed-agent/prod-multi-turn.jsonl')));
+    const service = makeService(false);
+    const sourceId = await openOne(service, file);
+    await service.whenIdle();
+    const session = await service.getSession({ sourceId, sessionId: 'sess-7' });
+    expect(session).toMatchObject({ ok: true, value: { runStatus: 'error', tags: ['api_v2', 'premium_tier'] } });
+    const byTag = await service.listSessions({ sourceId, filter: 'premium', offset: 0, limit: 10 });
+    expect(byTag.rows.map((row) => row.sessionId)).toEqual(['sess-7']);
+  });
+
   it('flags spans outside their parent (clock skew) and draws them as recorded', async () => {
     const file = join(dir.path, 'skew.jsonl');
     const session = { 'session.id': 'skew' };

@@ -15,8 +15,9 @@ import Database from 'better-sqlite3';
 import type { Decision, SpanStatus, SpanType } from '../../shared/model/span-type';
 import type { SessionSortKey, SessionSummary, SourceError } from '../../shared/contract/wire-types';
 import type { IndexableSpan } from '../ingest/ingest-records';
+import type { RunStatus } from '../semantics/derive-span-fields';
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -57,7 +58,9 @@ CREATE TABLE IF NOT EXISTS traces (
   output_tokens INTEGER NOT NULL,
   cost_usd REAL NOT NULL,
   open_count INTEGER NOT NULL,
-  models TEXT NOT NULL
+  models TEXT NOT NULL,
+  run_status TEXT,
+  tags TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS traces_by_session ON traces (session_id);
 CREATE TABLE IF NOT EXISTS sessions (
@@ -76,7 +79,9 @@ CREATE TABLE IF NOT EXISTS sessions (
   total_tokens INTEGER NOT NULL,
   cost_usd REAL NOT NULL,
   open_count INTEGER NOT NULL,
-  models TEXT NOT NULL
+  models TEXT NOT NULL,
+  run_status TEXT,
+  tags TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions (start_us);
 CREATE TABLE IF NOT EXISTS pieces (
@@ -183,6 +188,9 @@ interface AggregateColumns {
   cost_usd: number;
   open_count: number;
   models: string;
+  run_status: RunStatus | null;
+  /** Sorted, newline-joined. */
+  tags: string;
 }
 
 interface TraceRow extends AggregateColumns {
@@ -247,7 +255,17 @@ function maxNullable(a: number | null, b: number | null): number | null {
   return Math.max(a, b);
 }
 
-function mergeModels(a: string, b: Iterable<string>): string {
+const RUN_STATUS_RANK: Record<RunStatus, number> = { completed: 1, truncated: 2, error: 3 };
+
+/** A trace's summary takes the worst status of its runs: error > truncated > completed. */
+function worstRunStatus(a: RunStatus | null, b: RunStatus | null): RunStatus | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return RUN_STATUS_RANK[b] > RUN_STATUS_RANK[a] ? b : a;
+}
+
+/** Union of two newline-joined sorted sets (models, tags). */
+function mergeLines(a: string, b: Iterable<string>): string {
   const set = new Set(a === '' ? [] : a.split('\n'));
   for (const model of b) set.add(model);
   return [...set].sort().join('\n');
@@ -271,6 +289,8 @@ function toSessionSummary(sourceId: string, row: SessionRow): SessionSummary {
     costUsd: row.cost_usd,
     models: row.models === '' ? [] : row.models.split('\n'),
     hasOpenSpans: row.open_count > 0,
+    runStatus: row.run_status,
+    tags: row.tags === '' ? [] : row.tags.split('\n'),
   };
 }
 
@@ -313,16 +333,16 @@ export class IndexDb {
     this.selectTrace = this.db.prepare('SELECT * FROM traces WHERE trace_id = ?');
     this.upsertTrace = this.db.prepare(
       `INSERT OR REPLACE INTO traces (trace_id, session_id, session_key_source, start_us, end_us, span_count, error_count,
-         denial_count, hitl_count, input_tokens, output_tokens, cost_usd, open_count, models)
+         denial_count, hitl_count, input_tokens, output_tokens, cost_usd, open_count, models, run_status, tags)
        VALUES (@trace_id, @session_id, @session_key_source, @start_us, @end_us, @span_count, @error_count,
-         @denial_count, @hitl_count, @input_tokens, @output_tokens, @cost_usd, @open_count, @models)`,
+         @denial_count, @hitl_count, @input_tokens, @output_tokens, @cost_usd, @open_count, @models, @run_status, @tags)`,
     );
     this.selectTracesOfSession = this.db.prepare('SELECT * FROM traces WHERE session_id = ?');
     this.upsertSession = this.db.prepare(
       `INSERT OR REPLACE INTO sessions (session_id, session_key_source, start_us, end_us, duration_us, trace_count, span_count,
-         error_count, denial_count, hitl_count, input_tokens, output_tokens, total_tokens, cost_usd, open_count, models)
+         error_count, denial_count, hitl_count, input_tokens, output_tokens, total_tokens, cost_usd, open_count, models, run_status, tags)
        VALUES (@session_id, @session_key_source, @start_us, @end_us, @duration_us, @trace_count, @span_count,
-         @error_count, @denial_count, @hitl_count, @input_tokens, @output_tokens, @total_tokens, @cost_usd, @open_count, @models)`,
+         @error_count, @denial_count, @hitl_count, @input_tokens, @output_tokens, @total_tokens, @cost_usd, @open_count, @models, @run_status, @tags)`,
     );
     this.deleteSession = this.db.prepare('DELETE FROM sessions WHERE session_id = ?');
     this.insertError = this.db.prepare(
@@ -426,11 +446,16 @@ export class IndexDb {
         cost_usd: 0,
         open_count: 0,
         models: '',
+        run_status: null,
+        tags: '',
       };
       const previousSession = existing ? existing.session_id : null;
       const models = new Set<string>();
+      const tags = new Set<string>();
       for (const span of list) {
         row.span_count++;
+        row.run_status = worstRunStatus(row.run_status, span.runStatus);
+        if (span.tags) for (const tag of span.tags) tags.add(tag);
         if (span.status === 'error' && !span.isVerdict) row.error_count++;
         if (span.decision === 'deny' || span.decision === 'soft-deny') row.denial_count++;
         if (span.decision === 'hitl') row.hitl_count++;
@@ -452,7 +477,8 @@ export class IndexDb {
           row.session_key_source = span.sessionKeySource ?? 'attribute';
         }
       }
-      row.models = mergeModels(row.models, models);
+      row.models = mergeLines(row.models, models);
+      row.tags = mergeLines(row.tags, tags);
       this.upsertTrace.run(row);
       if (previousSession !== null && previousSession !== row.session_id) touchedSessions.add(previousSession);
       touchedSessions.add(row.session_id);
@@ -496,8 +522,11 @@ export class IndexDb {
       cost_usd: 0,
       open_count: 0,
       models: '',
+      run_status: null,
+      tags: '',
     };
     const models: string[] = [];
+    const tags: string[] = [];
     for (const trace of traces) {
       row.span_count += trace.span_count;
       row.error_count += trace.error_count;
@@ -510,10 +539,13 @@ export class IndexDb {
       row.start_us = minNullable(row.start_us, trace.start_us);
       row.end_us = maxNullable(row.end_us, trace.end_us);
       if (trace.models !== '') models.push(...trace.models.split('\n'));
+      if (trace.tags !== '') tags.push(...trace.tags.split('\n'));
+      row.run_status = worstRunStatus(row.run_status, trace.run_status);
     }
     row.total_tokens = row.input_tokens + row.output_tokens;
     row.duration_us = row.start_us !== null && row.end_us !== null ? row.end_us - row.start_us : null;
-    row.models = mergeModels('', models);
+    row.models = mergeLines('', models);
+    row.tags = mergeLines('', tags);
     this.upsertSession.run(row);
     return existed ? 0 : 1;
   }
@@ -525,7 +557,9 @@ export class IndexDb {
   ): { total: number; rows: SessionSummary[] } {
     const column = SORT_COLUMNS[options.sortBy] ?? 'start_us';
     const direction = options.sortDir === 'asc' ? 'ASC' : 'DESC';
-    const where = options.filter ? "WHERE session_id LIKE @pattern ESCAPE '\\' OR models LIKE @pattern ESCAPE '\\'" : '';
+    const where = options.filter
+      ? "WHERE session_id LIKE @pattern ESCAPE '\\' OR models LIKE @pattern ESCAPE '\\' OR tags LIKE @pattern ESCAPE '\\'"
+      : '';
     const pattern = `%${options.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const params = { pattern, limit: options.limit, offset: options.offset };
     const total = (this.db.prepare(`SELECT count(*) AS n FROM sessions ${where}`).get(params) as { n: number }).n;

@@ -4,7 +4,7 @@
  * Pure: values in, entries out.
  */
 import type { Decision, SpanStatus, SpanType } from '../../shared/model/span-type';
-import { deriveSpanFields } from '../semantics/derive-span-fields';
+import { deriveSpanFields, type RunStatus } from '../semantics/derive-span-fields';
 import { adaptRecord } from './adapt-record';
 import type { FramedRecord, FramingError } from './frame-json-records';
 import { nsToUs } from './parse-time';
@@ -29,6 +29,8 @@ export interface IndexableSpan {
   isVerdict: boolean;
   /** An LLM call made by a grader: evaluation cost, not agent usage. */
   isGraderCall: boolean;
+  runStatus: RunStatus | null;
+  tags: string[] | null;
   recordOffset: number;
   recordLength: number;
   recordLine: number;
@@ -88,6 +90,8 @@ export function ingestRecord(record: FramedRecord, into: IngestResult): void {
       decision: fields.decision,
       isVerdict: fields.isVerdict,
       isGraderCall: fields.isGraderCall,
+      runStatus: fields.runStatus,
+      tags: fields.tags,
       recordOffset: record.offset,
       recordLength: record.lengthBytes,
       recordLine: record.line,

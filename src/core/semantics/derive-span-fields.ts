@@ -17,6 +17,8 @@ import type { DerivedField } from '../../shared/contract/wire-types';
 import { classifyTypedRecord, hasTypedRunFields, type TypedRecordType } from './classify-typed-record';
 
 /** The convention a span's type was read from (FORMATS.md §10 `semantic.family`). */
+export type RunStatus = 'completed' | 'truncated' | 'error';
+
 export type SemanticFamily = 'openinference' | 'genai' | 'traceloop' | 'vercel' | 'mlflow' | 'langfuse' | 'kitelogik' | 'typed-agent';
 
 export interface SpanFields {
@@ -32,6 +34,10 @@ export interface SpanFields {
   decisionReason: string | null;
   /** A policy verdict (a gate's ERROR status is a decision, not a crash). */
   isVerdict: boolean;
+  /** A typed run's outcome: ERROR > TRUNCATED > COMPLETED when a trace has several (FORMATS.md §9). */
+  runStatus: RunStatus | null;
+  /** Searchable tags: a typed run's `tags`, OpenInference `tag.tags`. */
+  tags: string[] | null;
   /** A grade's score, 0..1 by convention (typed Grade/criterion, GenAI evaluation). */
   score: number | null;
   /** The convention the span type came from; null when no convention matched. */
@@ -364,6 +370,30 @@ function deriveDecision(attributes: Attributes, provenance: DerivedField[]): Dec
   return decision;
 }
 
+function readRunStatus(value: AttributeValue | undefined, provenance: DerivedField[]): RunStatus | null {
+  const status = typeof value === 'string' ? value.toUpperCase() : '';
+  const runStatus: RunStatus | null = status === 'ERROR' ? 'error' : status === 'TRUNCATED' ? 'truncated' : status === 'COMPLETED' || status === 'OK' ? 'completed' : null;
+  if (runStatus) provenance.push({ field: 'runStatus', value: runStatus, fromKey: 'status' });
+  return runStatus;
+}
+
+function readTags(value: AttributeValue | undefined): string[] | null {
+  const decoded = typeof value === 'string' && value.startsWith('[') ? (decodeJson(value) ?? value) : value;
+  if (Array.isArray(decoded)) {
+    const tags = decoded.filter((tag): tag is string | number => typeof tag === 'string' || typeof tag === 'number').map(String);
+    return tags.length > 0 ? tags : null;
+  }
+  return typeof decoded === 'string' && decoded !== '' ? [decoded] : null;
+}
+
+function decodeJson(text: string): AttributeValue | null {
+  try {
+    return JSON.parse(text) as AttributeValue;
+  } catch {
+    return null;
+  }
+}
+
 /** Derives list/waterfall fields from a span's name and attributes. */
 export function deriveSpanFields(name: string, attributes: Attributes): SpanFields {
   const provenance: DerivedField[] = [];
@@ -403,8 +433,13 @@ export function deriveSpanFields(name: string, attributes: Attributes): SpanFiel
   const score = number('score', isGradeRecord ? GRADE_SCORE : SCORE);
   const isGraderCall = typed === 'message' && attributes.grader_name !== undefined && attributes.grader_name !== null;
 
+  const runStatus = typed === 'run' ? readRunStatus(attributes.status, provenance) : null;
+  const tags = readTags(typed === 'run' ? attributes.tags : attributes['tag.tags']);
+
   return {
     spanType,
+    runStatus,
+    tags,
     model,
     provider,
     inputTokens,

@@ -73,6 +73,10 @@ export interface SessionSummary {
   models: string[];
   /** Some span has no end yet. */
   hasOpenSpans: boolean;
+  /** Worst outcome of the session's typed runs (error > truncated > completed); null without runs. */
+  runStatus: 'completed' | 'truncated' | 'error' | null;
+  /** Union of run tags and span tags, sorted. */
+  tags: string[];
 }
 
 export interface SessionPage {
@@ -156,7 +160,7 @@ export interface SpanLink {
 
 /** A value the engine derived, and the attribute key it was read from. */
 export interface DerivedField {
-  field: 'spanType' | 'model' | 'provider' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'session' | 'decision' | 'riskTier' | 'decisionReason' | 'score';
+  field: 'spanType' | 'runStatus' | 'model' | 'provider' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'session' | 'decision' | 'riskTier' | 'decisionReason' | 'score';
   value: string | number;
   fromKey: string;
 }
