@@ -13,17 +13,32 @@
  *                   without waiting for the rest of the file.
  *   reopen          same cache as a finished ingest: openPath -> whenIdle -> a sessions page.
  *   waterfall-query same cache as a finished ingest: getWaterfall of --session, cold and warm.
+ *   live-api        a watching TraceService follows --path (the live seed, bench/live-span.ts)
+ *                   while bench/live-writer.ts, another process, appends --appends spans one
+ *                   every --interval-ms; per span, the time from its write (the writer's
+ *                   CLOCK_MONOTONIC) until: the kernel's inotify event (fs.watch), a chokidar
+ *                   watcher set up like the engine's, the span being queryable (listSources
+ *                   polled every 1 ms), its spansAppended event, and a getWaterfall issued
+ *                   after that event returning its row. Then --pairs pairs of appends
+ *                   --pair-gap-ms apart, a pair every 700 ms (a parent ending just after its child).
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readSync, statSync, watch as fsWatch } from 'node:fs';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
+import { watch as chokidarWatch } from 'chokidar';
 import { TraceService } from '../src/core/trace-service';
+import type { TraceEvents } from '../src/shared/contract/trace-api';
+import { LIVE_SESSION_ID, monotonicMs } from './live-span';
 
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const POLL_MS = 2;
+/** Pairs of the live-api burst part start this far apart: more than the tailer's 500 ms safety poll. */
+const PAIR_INTERVAL_MS = 700;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -33,6 +48,11 @@ const { positionals, values } = parseArgs({
     cache: { type: 'string' },
     passes: { type: 'string', default: '2' },
     session: { type: 'string' },
+    appends: { type: 'string', default: '200' },
+    'interval-ms': { type: 'string', default: '50' },
+    'start-us': { type: 'string' },
+    pairs: { type: 'string', default: '0' },
+    'pair-gap-ms': { type: 'string', default: '20' },
   },
 });
 
@@ -138,7 +158,9 @@ async function main(): Promise<void> {
 
   const cacheDir = values.cache;
   if (!cacheDir) throw new Error('--cache is required');
-  const service = new TraceService({ cacheDir, watch: false });
+  const service = new TraceService({ cacheDir, watch: mode === 'live-api' });
+
+  if (mode === 'live-api') finish(await measureLiveApi(service, path, sizeBytes));
 
   if (mode === 'ingest' || mode === 'reopen') {
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -229,6 +251,153 @@ async function main(): Promise<void> {
   }
 
   throw new Error(`unknown mode ${mode}`);
+}
+
+/** Times per appended span (ms after its write, on CLOCK_MONOTONIC) along the path to the API. */
+async function measureLiveApi(service: TraceService, path: string, sizeBytes: number): Promise<Record<string, unknown>> {
+  const appends = Number(values.appends);
+  const intervalMs = Number(values['interval-ms']);
+  const opened = await service.openPath({ path });
+  if (!opened.ok) throw new Error(opened.error);
+  await service.whenIdle();
+  const sourceId = opened.value[0].sourceId;
+  const baseSpans = (await service.listSources())[0].spans;
+
+  // Raw notifications, for the breakdown: the kernel's (fs.watch on the file) and chokidar's,
+  // watching the folder with the options src/core/sources/file-tailer.ts uses.
+  const kernelEvents: number[] = [];
+  const chokidarEvents: number[] = [];
+  const rawWatcher = fsWatch(path, () => kernelEvents.push(monotonicMs()));
+  const target = resolve(path);
+  const folder = dirname(target);
+  const chokidar = chokidarWatch(folder, {
+    depth: 0,
+    persistent: true,
+    ignoreInitial: true,
+    awaitWriteFinish: false,
+    ignored: (file: string) => file !== folder && resolve(file) !== target,
+  });
+  chokidar.on('change', () => chokidarEvents.push(monotonicMs()));
+  await new Promise<void>((ready) => chokidar.once('ready', () => ready()));
+
+  // Appended spans are in order, so "the first n are in" is one counter per stage.
+  const indexedAt: number[] = [];
+  const eventAt: number[] = [];
+  const queryAt: number[] = [];
+  let isPolling = true;
+  const polling = (async () => {
+    while (isPolling) {
+      const [info] = await service.listSources();
+      const t = monotonicMs();
+      for (let n = info.spans - baseSpans; indexedAt.length < n; ) indexedAt.push(t);
+      await sleep(1);
+    }
+  })();
+
+  let eventCount = 0;
+  let queries = 0;
+  let isQuerying = false;
+  let isQueryAgain = false;
+  const confirm = async () => {
+    if (isQuerying) {
+      isQueryAgain = true;
+      return;
+    }
+    isQuerying = true;
+    do {
+      isQueryAgain = false;
+      const announced = eventCount;
+      const window = await service.getWaterfall({ sourceId, sessionId: LIVE_SESSION_ID, collapsedKeys: [], offset: 0, limit: 2000 });
+      const t = monotonicMs();
+      queries++;
+      if (!window.ok) continue;
+      for (const row of window.value.rows) {
+        const match = /^live_append_(\d{4})$/.exec(row.name);
+        const seq = match ? Number(match[1]) : -1;
+        if (seq >= 0 && seq < announced && queryAt[seq] === undefined) queryAt[seq] = t;
+      }
+    } while (isQueryAgain);
+    isQuerying = false;
+  };
+  const unsubscribe = service.subscribe((name, payload) => {
+    if (name !== 'spansAppended') return;
+    const event = payload as TraceEvents['spansAppended'];
+    if (event.sessionId !== LIVE_SESSION_ID) return;
+    const t = monotonicMs();
+    eventCount += event.count;
+    while (eventAt.length < eventCount) eventAt.push(t);
+    void confirm();
+  });
+
+  // The writer: another process, so the append really comes from outside. First a steady
+  // stream, then pairs of writes --pair-gap-ms apart (a parent span ending just after its child).
+  const writerPath = join(dirname(fileURLToPath(import.meta.url)), 'live-writer.ts');
+  const writtenAt: number[] = [];
+  const runWriter = async (count: number, firstSeq: number, interval: number, pairGapMs: number | null) => {
+    const args = ['--path', path, '--count', String(count), '--interval-ms', String(interval), '--start-us', String(values['start-us']), '--first-seq', String(firstSeq)];
+    if (pairGapMs !== null) args.push('--pair-gap-ms', String(pairGapMs));
+    const writer = spawn(process.execPath, ['--import', 'tsx', writerPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let writerOut = '';
+    writer.stdout!.on('data', (chunk) => (writerOut += chunk));
+    const writerCode = await new Promise<number | null>((done) => writer.on('exit', (code) => done(code)));
+    if (writerCode !== 0 || !writerOut.includes('DONE')) throw new Error(`live-writer exited with ${writerCode}: ${writerOut}`);
+    for (const match of writerOut.matchAll(/^WROTE (\d+) (\S+)$/gm)) writtenAt[Number(match[1])] = Number(match[2]);
+    const deadline = monotonicMs() + 5_000;
+    const isDone = () => indexedAt.length >= firstSeq + count && queryAt.slice(firstSeq, firstSeq + count).filter((t) => t !== undefined).length >= count;
+    while (!isDone() && monotonicMs() < deadline) await sleep(10);
+  };
+  await runWriter(appends, 0, intervalMs, null);
+  const pairs = Number(values.pairs);
+  const pairGapMs = Number(values['pair-gap-ms']);
+  if (pairs > 0) await runWriter(pairs * 2, appends, PAIR_INTERVAL_MS, pairGapMs);
+  const total = appends + pairs * 2;
+
+  isPolling = false;
+  await polling;
+  unsubscribe();
+  rawWatcher.close();
+  await chokidar.close();
+  const [info] = await service.listSources();
+  await service.close();
+
+  const firstAfter = (events: number[], t: number) => events.find((e) => e >= t) ?? NaN;
+  // A notification for write i comes after it and before write i + 1 (they are ≥ 20 ms apart).
+  const isNotified = (events: number[], seq: number) => {
+    const next = writtenAt[seq + 1] ?? Infinity;
+    return events.some((e) => e >= writtenAt[seq] && e < next);
+  };
+  const perSpan = writtenAt.map((w, seq) => ({
+    seq,
+    kernelMs: firstAfter(kernelEvents, w) - w,
+    chokidarMs: firstAfter(chokidarEvents, w) - w,
+    hasChokidarEvent: isNotified(chokidarEvents, seq),
+    indexedMs: (indexedAt[seq] ?? NaN) - w,
+    eventMs: (eventAt[seq] ?? NaN) - w,
+    queryMs: (queryAt[seq] ?? NaN) - w,
+    gapMs: seq > 0 ? w - writtenAt[seq - 1] : NaN,
+  }));
+  return {
+    mode: 'live-api',
+    sizeBytes,
+    ms: NaN,
+    mbPerSec: NaN,
+    appends,
+    intervalMs,
+    pairs,
+    pairGapMs,
+    pairIntervalMs: PAIR_INTERVAL_MS,
+    baseSpans,
+    spansAtEnd: info.spans,
+    kernelEvents: kernelEvents.length,
+    chokidarEvents: chokidarEvents.length,
+    queries,
+    missing: {
+      indexed: total - indexedAt.length,
+      event: total - eventAt.length,
+      query: total - queryAt.filter((t) => t !== undefined).length,
+    },
+    perSpan,
+  };
 }
 
 main().catch((error) => {

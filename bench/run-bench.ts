@@ -2,13 +2,18 @@
  * `npm run bench`: Tracelight's performance figures (DESIGN.md §5, issue 4), measured in one run
  * on this machine as ratios against the simplest possible program doing the same work.
  *
- *   npm run bench [-- --size-mb N | --gb] [--keep] [--no-waterfall] [--build] [--cpu-prof]
+ *   npm run bench [-- --size-mb N | --gb] [--keep] [--no-waterfall] [--no-live] [--only live] [--build] [--cpu-prof]
  *
  *   --size-mb N     size of each generated file (compact and pretty), default 200
  *   --gb            1024 MB
  *   --keep          keep the generated files in bench/.data for the next run (else deleted)
- *   --no-waterfall  skip the Chromium part
- *   --build         rebuild the app (npx electron-vite build) before the Chromium part; without
+ *   --no-waterfall  skip the Chromium parts (the 100k waterfall and the live append in the page)
+ *   --no-live       skip the live-append latency (API and page)
+ *   --only live     measure only the live-append latency; its figures replace those of
+ *                   bench-report.json (the other figures there stay, from their own run)
+ *   --live-appends N, --live-interval-ms M   the API part's steady stream (default 200 every 50 ms)
+ *   --live-page-appends N                    spans appended one at a time in the page (default 60)
+ *   --build         rebuild the app (npx electron-vite build) before the Chromium parts; without
  *                   it the app is built only when out/ is missing (a stale out/ is reported)
  *   --cpu-prof      also run one extra, profiled compact ingest and print its top self-time
  *                   functions (the measured figures never come from a profiled run)
@@ -28,6 +33,8 @@ import { parseArgs } from 'node:util';
 import { generateOtelFile, generateOtelTraceFile, type GenerateOtelResult } from './generate-otel';
 import { summarizeCpuProfiles } from './cpu-profile';
 import { runWaterfallBench, type WaterfallBenchResult } from './waterfall-bench';
+import { runLivePageBench, type LivePageBenchResult, type LivePageSpan } from './live-page-bench';
+import { latencyStats, liveSeedText, type LatencyStats } from './live-span';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH_DIR, '..');
@@ -46,9 +53,18 @@ const GOALS = {
   peakRssMb: 400,
   waterfallFirstRenderMs: 500,
   waterfallScrollP95FrameMs: 16,
+  liveAppendApiP50Ms: 30,
+  liveAppendApiP99Ms: 100,
+  liveAppendPageP50Ms: 100,
 };
+/** The live API part's burst: pairs of appends this far apart (a parent ending just after its child). */
+const LIVE_PAIRS = 20;
+const LIVE_PAIR_GAP_MS = 20;
+const LIVE_PAGE_WARMUPS = 3;
+const LIVE_PAGE_PAUSE_MS = 100;
 
-const USAGE = 'usage: npm run bench [-- --size-mb N | --gb] [--keep] [--no-waterfall] [--build] [--cpu-prof]\n';
+const USAGE =
+  'usage: npm run bench [-- --size-mb N | --gb] [--keep] [--no-waterfall] [--no-live] [--only live] [--live-appends N] [--live-interval-ms M] [--live-page-appends N] [--build] [--cpu-prof]\n';
 const { values: flags } = parseFlags();
 function parseFlags() {
   try {
@@ -60,6 +76,11 @@ function parseFlags() {
         'no-waterfall': { type: 'boolean', default: false },
         'cpu-prof': { type: 'boolean', default: false },
         build: { type: 'boolean', default: false },
+        'no-live': { type: 'boolean', default: false },
+        only: { type: 'string' },
+        'live-appends': { type: 'string', default: '200' },
+        'live-interval-ms': { type: 'string', default: '50' },
+        'live-page-appends': { type: 'string', default: '60' },
       },
     });
   } catch (error) {
@@ -68,7 +89,11 @@ function parseFlags() {
   }
 }
 const sizeMb = flags.gb ? 1024 : Number(flags['size-mb']);
-if (!(sizeMb > 0)) {
+const liveAppends = Number(flags['live-appends']);
+const liveIntervalMs = Number(flags['live-interval-ms']);
+const livePageAppends = Number(flags['live-page-appends']);
+const isOnlyLive = flags.only === 'live';
+if (!(sizeMb > 0) || (flags.only !== undefined && !isOnlyLive) || !(liveAppends > 0) || !(liveIntervalMs > 0) || !(livePageAppends >= 0) || (isOnlyLive && flags['no-live'])) {
   process.stderr.write(USAGE);
   process.exit(2);
 }
@@ -129,6 +154,34 @@ function newestMtime(dir: string): { path: string; mtimeMs: number } {
   return newest;
 }
 
+// ---------------------------------------------------------------- app
+
+interface BuiltApp {
+  cliPath: string;
+  builtAt: number;
+  isBuildStale: boolean;
+}
+
+let builtApp: BuiltApp | null = null;
+
+/** The built web shell: builds it when asked (--build) or missing, and says whether out/ is older than src/. */
+function ensureApp(): BuiltApp {
+  if (builtApp) return builtApp;
+  const cliPath = join(REPO, 'out/main/cli.js');
+  const builtPage = join(REPO, 'out/renderer/index.html');
+  if (flags.build || !existsSync(cliPath) || !existsSync(builtPage)) {
+    log('  building the app (npx electron-vite build)...');
+    const built = spawnSync('npx', ['electron-vite', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (built.status !== 0) throw new Error('npx electron-vite build failed');
+  }
+  const builtAt = Math.min(statSync(cliPath).mtimeMs, statSync(builtPage).mtimeMs);
+  const newestSource = newestMtime(join(REPO, 'src'));
+  const isBuildStale = newestSource.mtimeMs > builtAt;
+  if (isBuildStale) log(`  note: out/ is older than ${relative(REPO, newestSource.path)}; measuring the old build (pass --build to rebuild first)`);
+  builtApp = { cliPath, builtAt, isBuildStale };
+  return builtApp;
+}
+
 // ---------------------------------------------------------------- children
 
 interface ChildResult {
@@ -164,9 +217,306 @@ function runChild(mode: string, args: string[], nodeFlags: string[] = []): Promi
   });
 }
 
+// ---------------------------------------------------------------- live append
+
+/** One appended span of the API part: ms after its write (writer's CLOCK_MONOTONIC). */
+interface LiveApiSpan {
+  seq: number;
+  /** The kernel's inotify event (fs.watch on the file). */
+  kernelMs: number;
+  /** The first 'change' of a chokidar watcher set up like the engine's. */
+  chokidarMs: number;
+  /** That watcher emitted a change between this write and the next one. */
+  hasChokidarEvent: boolean;
+  /** listSources() counts it (polled every 1 ms). */
+  indexedMs: number;
+  /** Its spansAppended event was delivered to a subscriber. */
+  eventMs: number;
+  /** A getWaterfall issued after that event returned its row. */
+  queryMs: number;
+  gapMs: number;
+}
+
+interface LiveStages {
+  kernel: LatencyStats;
+  chokidar: LatencyStats;
+  indexed: LatencyStats;
+  event: LatencyStats;
+  query: LatencyStats;
+  /** Writes the chokidar watcher said nothing about (its 50 ms change throttle). */
+  chokidarDropped: number;
+}
+
+interface LivePageStages {
+  event: LatencyStats;
+  request: LatencyStats;
+  response: LatencyStats;
+  row: LatencyStats;
+  painted: LatencyStats;
+}
+
+interface LiveResult {
+  apiChild: ChildResult | null;
+  apiError: string | null;
+  steady: LiveStages | null;
+  /** The second span of each pair, written LIVE_PAIR_GAP_MS after the first. */
+  burstSecond: LiveStages | null;
+  burstFirst: LiveStages | null;
+  page: LivePageBenchResult | null;
+  pageStages: LivePageStages | null;
+  pageError: string | null;
+  app: BuiltApp | null;
+}
+
+function liveStages(spans: LiveApiSpan[]): LiveStages {
+  const of = (key: keyof LiveApiSpan) => latencyStats(spans.map((s) => s[key] as number));
+  return {
+    kernel: of('kernelMs'),
+    chokidar: of('chokidarMs'),
+    indexed: of('indexedMs'),
+    event: of('eventMs'),
+    query: of('queryMs'),
+    chokidarDropped: spans.filter((s) => !s.hasChokidarEvent).length,
+  };
+}
+
+function livePageStages(spans: LivePageSpan[]): LivePageStages {
+  const of = (key: keyof LivePageSpan) => latencyStats(spans.map((s) => s[key]));
+  return { event: of('eventMs'), request: of('requestMs'), response: of('responseMs'), row: of('rowMs'), painted: of('paintedMs') };
+}
+
+/** Live append: the API (a bench child following a file another process appends to), then the page. */
+async function measureLive(runDir: string): Promise<LiveResult> {
+  const result: LiveResult = {
+    apiChild: null,
+    apiError: null,
+    steady: null,
+    burstSecond: null,
+    burstFirst: null,
+    page: null,
+    pageStages: null,
+    pageError: null,
+    app: null,
+  };
+  log(`live append, API (${liveAppends} appends every ${liveIntervalMs} ms from another process, then ${LIVE_PAIRS} pairs ${LIVE_PAIR_GAP_MS} ms apart):`);
+  try {
+    // The file sits in a folder of its own: the engine watches the folder.
+    const dir = join(runDir, 'live-api');
+    mkdirSync(join(dir, 'file'), { recursive: true });
+    const file = join(dir, 'file', 'live.jsonl');
+    const startUs = Date.now() * 1000;
+    writeFileSync(file, liveSeedText(startUs));
+    const child = await runChild('live-api', [
+      '--path', file,
+      '--cache', join(dir, 'cache'),
+      '--appends', String(liveAppends),
+      '--interval-ms', String(liveIntervalMs),
+      '--pairs', String(LIVE_PAIRS),
+      '--pair-gap-ms', String(LIVE_PAIR_GAP_MS),
+      '--start-us', String(startUs),
+    ]);
+    result.apiChild = child;
+    const spans = (child.perSpan as Record<string, number | boolean | null>[]).map(
+      (s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v === null ? NaN : v])) as unknown as LiveApiSpan,
+    );
+    result.steady = liveStages(spans.filter((s) => s.seq < liveAppends));
+    result.burstFirst = liveStages(spans.filter((s) => s.seq >= liveAppends && (s.seq - liveAppends) % 2 === 0));
+    result.burstSecond = liveStages(spans.filter((s) => s.seq >= liveAppends && (s.seq - liveAppends) % 2 === 1));
+    const missing = child.missing as { indexed: number; event: number; query: number };
+    if (missing.indexed || missing.event || missing.query) {
+      log(`  not seen within 5 s: ${missing.indexed} by query, ${missing.event} by event, ${missing.query} by getWaterfall`);
+    }
+    log(`  visible via getWaterfall after the event p50 ${fmt(result.steady.query.p50Ms)} ms, p99 ${fmt(result.steady.query.p99Ms)} ms; queryable p50 ${fmt(result.steady.indexed.p50Ms)} ms`);
+  } catch (error) {
+    result.apiError = (error as Error).message;
+    log(`  live API failed: ${result.apiError}`);
+  }
+  if (!flags['no-waterfall'] && livePageAppends > 0) {
+    log(`live append, page (${livePageAppends} spans appended one at a time, headless Chromium):`);
+    try {
+      result.app = ensureApp();
+      const page = await runLivePageBench({
+        cliPath: result.app.cliPath,
+        dir: join(runDir, 'live-page'),
+        appends: livePageAppends,
+        warmups: LIVE_PAGE_WARMUPS,
+        pauseMs: LIVE_PAGE_PAUSE_MS,
+        log,
+      });
+      result.page = page;
+      result.pageStages = livePageStages(page.spans);
+      log(`  row in the waterfall p50 ${fmt(result.pageStages.row.p50Ms)} ms, p95 ${fmt(result.pageStages.row.p95Ms)} ms (${page.timeouts} not seen within 5 s)`);
+    } catch (error) {
+      result.pageError = (error as Error).message;
+      log(`  live page failed: ${result.pageError}`);
+    }
+  }
+  return result;
+}
+
+/** The printed lines of the live part. */
+function liveLines(live: LiveResult): string[] {
+  const lines: string[] = [];
+  const s = live.steady;
+  const b = live.burstSecond;
+  if (s && live.apiChild) {
+    lines.push(
+      `live append API p50: ${fmt(s.query.p50Ms)} ms (write in another process → spansAppended delivered → getWaterfall returns the row; ` +
+        `${liveAppends} appends every ${liveIntervalMs} ms; event alone ${fmt(s.event.p50Ms)}, queryable by polling ${fmt(s.indexed.p50Ms)}; ` +
+        `goal ≤ ${GOALS.liveAppendApiP50Ms} ms: ${verdict(s.query.p50Ms <= GOALS.liveAppendApiP50Ms)})`,
+    );
+    lines.push(
+      `live append API p99: ${fmt(s.query.p99Ms)} ms (p95 ${fmt(s.query.p95Ms)}, max ${fmt(s.query.maxMs)}; event alone p99 ${fmt(s.event.p99Ms)}, ` +
+        `queryable by polling p99 ${fmt(s.indexed.p99Ms)}; goal ≤ ${GOALS.liveAppendApiP99Ms} ms: ${verdict(s.query.p99Ms <= GOALS.liveAppendApiP99Ms)})`,
+    );
+    lines.push(
+      `live append API path, p50 / p99 ms after the write: inotify ${fmt(s.kernel.p50Ms)} / ${fmt(s.kernel.p99Ms)}, ` +
+        `chokidar 'change' ${fmt(s.chokidar.p50Ms)} / ${fmt(s.chokidar.p99Ms)} (${s.chokidarDropped} of ${s.query.n} writes got none: its 50 ms change throttle), ` +
+        `queryable ${fmt(s.indexed.p50Ms)} / ${fmt(s.indexed.p99Ms)}, spansAppended ${fmt(s.event.p50Ms)} / ${fmt(s.event.p99Ms)} (the engine's 50 ms event coalescing), ` +
+        `getWaterfall has it ${fmt(s.query.p50Ms)} / ${fmt(s.query.p99Ms)}`,
+    );
+  }
+  if (b && live.burstFirst) {
+    lines.push(
+      `live append API burst: 2nd span of a pair written ${LIVE_PAIR_GAP_MS} ms after the 1st: p50 ${fmt(b.query.p50Ms)} ms, max ${fmt(b.query.maxMs)} ms ` +
+        `(queryable p50 ${fmt(b.indexed.p50Ms)}, max ${fmt(b.indexed.maxMs)}; ${b.chokidarDropped} of ${b.query.n} got no chokidar event; 1st span p50 ${fmt(live.burstFirst.query.p50Ms)} ms; no goal)`,
+    );
+  }
+  if (live.apiError) lines.push(`live append API: not measured (${live.apiError})`);
+  const p = live.pageStages;
+  if (p && live.page) {
+    lines.push(
+      `live append page p50: ${fmt(p.row.p50Ms)} ms (append → row in the waterfall's DOM, ${live.page.spans.length} spans one at a time: ` +
+        `p95 ${fmt(p.row.p95Ms)}, max ${fmt(p.row.maxMs)}; painted p50 ${fmt(p.painted.p50Ms)} / p95 ${fmt(p.painted.p95Ms)}; ` +
+        `goal ≤ ${GOALS.liveAppendPageP50Ms} ms: ${verdict(p.row.p50Ms <= GOALS.liveAppendPageP50Ms)})`,
+    );
+    lines.push(
+      `live append page path, p50 ms after the write: spansAppended reaches the page ${fmt(p.event.p50Ms)}, getWaterfall sent ${fmt(p.request.p50Ms)}, ` +
+        `answered ${fmt(p.response.p50Ms)}, row in DOM ${fmt(p.row.p50Ms)}, frame painted ${fmt(p.painted.p50Ms)} ` +
+        `(page clock offset ${fmt(live.page.clockOffsetMs, 2)} ms ± ${fmt(live.page.clockRttMs / 2, 2)}, drift ${fmt(live.page.clockOffsetDriftMs, 2)})`,
+    );
+    if (live.app?.isBuildStale) lines.push('live append page note: out/ was older than src/ — these figures are for the previous build');
+  } else if (live.pageError) {
+    lines.push(`live append page: not measured (${live.pageError})`);
+  }
+  return lines;
+}
+
+/** Every number of an object (of stats) to two decimals, for the report. */
+function roundDeep<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? round(v, 2) : v))) as T;
+}
+
+/** The report's live figures. */
+function liveReport(live: LiveResult): Record<string, unknown> {
+  const s = live.steady;
+  const b = live.burstSecond;
+  const p = live.pageStages;
+  const r2 = (n: number | undefined) => (n === undefined ? null : round(n, 1));
+  return {
+    liveAppendApiP50Ms: r2(s?.query.p50Ms),
+    liveAppendApiP95Ms: r2(s?.query.p95Ms),
+    liveAppendApiP99Ms: r2(s?.query.p99Ms),
+    liveAppendApiMaxMs: r2(s?.query.maxMs),
+    liveAppendApiEventP50Ms: r2(s?.event.p50Ms),
+    liveAppendApiEventP99Ms: r2(s?.event.p99Ms),
+    liveAppendApiQueryableP50Ms: r2(s?.indexed.p50Ms),
+    liveAppendApiQueryableP99Ms: r2(s?.indexed.p99Ms),
+    liveAppendApiChokidarDropped: s ? s.chokidarDropped : null,
+    liveAppendApiBurstP50Ms: r2(b?.query.p50Ms),
+    liveAppendApiBurstMaxMs: r2(b?.query.maxMs),
+    liveAppendPageP50Ms: r2(p?.row.p50Ms),
+    liveAppendPageP95Ms: r2(p?.row.p95Ms),
+    liveAppendPageP99Ms: r2(p?.row.p99Ms),
+    liveAppendPageMaxMs: r2(p?.row.maxMs),
+    liveAppendPagePaintedP50Ms: r2(p?.painted.p50Ms),
+    liveAppendPagePaintedP95Ms: r2(p?.painted.p95Ms),
+    live: roundDeep({
+      api: s
+        ? {
+            appends: liveAppends,
+            intervalMs: liveIntervalMs,
+            steady: s,
+            burst: { pairs: LIVE_PAIRS, gapMs: LIVE_PAIR_GAP_MS, first: live.burstFirst, second: b },
+            kernelEvents: live.apiChild?.kernelEvents,
+            chokidarEvents: live.apiChild?.chokidarEvents,
+            queries: live.apiChild?.queries,
+            missing: live.apiChild?.missing,
+            peakRssMb: live.apiChild ? round(live.apiChild.peakRssMb) : null,
+          }
+        : null,
+      apiError: live.apiError,
+      page: live.page
+        ? {
+            appends: live.page.appends,
+            warmups: LIVE_PAGE_WARMUPS,
+            pauseMs: LIVE_PAGE_PAUSE_MS,
+            stages: p,
+            timeouts: live.page.timeouts,
+            clockOffsetMs: round(live.page.clockOffsetMs, 3),
+            clockRttMs: round(live.page.clockRttMs, 3),
+            clockOffsetDriftMs: round(live.page.clockOffsetDriftMs, 3),
+          }
+        : null,
+      pageError: live.pageError,
+      app: live.app ? { builtAt: new Date(live.app.builtAt).toISOString(), isBuildStale: live.app.isBuildStale } : null,
+      measuredAt: new Date().toISOString(),
+    }),
+  };
+}
+
+function describeMachine() {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    nodeVersion: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    totalMemMb: Math.round(totalmem() / MB),
+    loadAverageAtStart: round(loadavg()[0], 2),
+  };
+}
+
+/**
+ * `--only live`: the live figures alone. They replace the live keys and lines of an existing
+ * bench-report.json (the rest stays, from its own run), or make a report of their own.
+ */
+async function mainOnlyLive(): Promise<void> {
+  const started = performance.now();
+  const runDir = join(DATA_DIR, `run-${process.pid}`);
+  mkdirSync(runDir, { recursive: true });
+  try {
+    const machine = describeMachine();
+    log(`Tracelight bench, live append only, on ${machine.cpus} cpus (${machine.cpuModel}), node ${machine.nodeVersion}`);
+    if (machine.loadAverageAtStart > 0.5) log(`  note: load average ${machine.loadAverageAtStart} — other processes are busy, figures will be noisy`);
+    const live = await measureLive(runDir);
+    const lines = liveLines(live);
+    for (const line of lines) process.stdout.write(`${line}\n`);
+    const reportPath = join(REPO, 'bench-report.json');
+    let report: Record<string, unknown> = {};
+    try {
+      report = JSON.parse(readFileSync(reportPath, 'utf8')) as Record<string, unknown>;
+    } catch {
+      report = {};
+    }
+    const oldLines = Array.isArray(report.lines) ? (report.lines as string[]).filter((l) => !l.startsWith('live append')) : [];
+    const raw = (report.raw ?? {}) as Record<string, unknown>;
+    Object.assign(report, liveReport(live), {
+      goals: { ...((report.goals as object) ?? {}), ...GOALS },
+      machineAtLive: { ...machine, loadAverageAtEnd: round(loadavg()[0], 2) },
+      lines: [...oldLines, ...lines],
+      raw: { ...raw, live: { api: live.apiChild, page: live.page } },
+    });
+    writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
+    log(`updated the live figures of bench-report.json (${fmt((performance.now() - started) / 1000, 0)} s)`);
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
+  if (isOnlyLive) return mainOnlyLive();
   const started = performance.now();
   const runDir = join(DATA_DIR, `run-${process.pid}`);
   const cache = (name: string) => join(runDir, name);
@@ -181,14 +531,7 @@ async function main(): Promise<void> {
   const generated: string[] = [];
 
   try {
-    const machine = {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      nodeVersion: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      totalMemMb: Math.round(totalmem() / MB),
-      loadAverageAtStart: round(loadavg()[0], 2),
-    };
+    const machine = describeMachine();
     log(`Tracelight bench: ${sizeMb} MB per form on ${machine.cpus} cpus (${machine.cpuModel}), node ${machine.nodeVersion}`);
     if (machine.loadAverageAtStart > 0.5) log(`  note: load average ${machine.loadAverageAtStart} — other processes are busy, figures will be noisy`);
 
@@ -268,19 +611,10 @@ async function main(): Promise<void> {
           generateOtelTraceFile({ path, form: 'compact', spans: WATERFALL_SPANS, seed: WATERFALL_SEED }),
         );
         generated.push(waterfallData.path);
-        const cliPath = join(REPO, 'out/main/cli.js');
-        const builtPage = join(REPO, 'out/renderer/index.html');
-        if (flags.build || !existsSync(cliPath) || !existsSync(builtPage)) {
-          log('  building the app (npx electron-vite build)...');
-          const built = spawnSync('npx', ['electron-vite', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
-          if (built.status !== 0) throw new Error('npx electron-vite build failed');
-        }
-        builtAt = Math.min(statSync(cliPath).mtimeMs, statSync(builtPage).mtimeMs);
-        const newestSource = newestMtime(join(REPO, 'src'));
-        if (newestSource.mtimeMs > builtAt) {
-          isBuildStale = true;
-          log(`  note: out/ is older than ${relative(REPO, newestSource.path)}; measuring the old build (pass --build to rebuild first)`);
-        }
+        const app = ensureApp();
+        const cliPath = app.cliPath;
+        builtAt = app.builtAt;
+        isBuildStale = app.isBuildStale;
         // Index it once in a child (which then releases the index), so the server resumes it.
         const waterfallCache = cache('waterfall');
         waterfallIngest = await runChild('ingest', ['--path', waterfallData.path, '--cache', waterfallCache]);
@@ -307,7 +641,10 @@ async function main(): Promise<void> {
       }
     }
 
-    // 7. CPU profile of one extra ingest (never one of the measured runs).
+    // 7. Live append: API and page.
+    const live = flags['no-live'] ? null : await measureLive(runDir);
+
+    // 8. CPU profile of one extra ingest (never one of the measured runs).
     let profileTop: ReturnType<typeof summarizeCpuProfiles> | null = null;
     let profileWallMs = NaN;
     if (flags['cpu-prof']) {
@@ -403,6 +740,7 @@ async function main(): Promise<void> {
     } else if (!flags['no-waterfall']) {
       say(`waterfall 100k: not measured (${waterfallError})`);
     }
+    if (live) for (const line of liveLines(live)) say(line);
     for (const check of checks) say(`CHECK FAILED: ${check}`);
     if (profileTop) {
       say(`cpu profile (extra compact ingest: ${fmt(profileWallMs / 1000, 2)} s wall under the profiler, ${fmt(profileTop.totalMs / 1000)} s of CPU sampled over ${profileTop.threads.length} threads):`);
@@ -431,6 +769,7 @@ async function main(): Promise<void> {
       waterfall100kEngineFirstWindowWarmMs: waterfallQuery ? round(waterfallQuery.warmMs as number, 2) : null,
       waterfall100kJumpToMiddleMs: waterfall ? round(waterfall.jumpToMiddleMs) : null,
       waterfall100kJsHeapMb: waterfall ? round(waterfall.jsHeapMb) : null,
+      ...(live ? liveReport(live) : {}),
       baselineCompactMBps: round(baseline.compact.mbPerSec),
       baselinePrettyMBps: round(baseline.pretty.mbPerSec),
       ingestCompactMBps: round(ingest.compact.mbPerSec),
@@ -457,7 +796,18 @@ async function main(): Promise<void> {
         waterfall: waterfallData ? { ...waterfallData.result, isReused: waterfallData.isReused } : null,
       },
       app: { builtAt: builtAt === null ? null : new Date(builtAt).toISOString(), isBuildStale },
-      raw: { baseline, ingest, ingestRuns, firstSessions: first, reopen, waterfallIngest, waterfallQuery, waterfall, waterfallError },
+      raw: {
+        baseline,
+        ingest,
+        ingestRuns,
+        firstSessions: first,
+        reopen,
+        waterfallIngest,
+        waterfallQuery,
+        waterfall,
+        waterfallError,
+        live: live ? { api: live.apiChild, page: live.page } : null,
+      },
       profile: profileTop ? { ...profileTop, wallMs: round(profileWallMs) } : null,
       checks,
       lines,

@@ -67,7 +67,7 @@ export interface WaterfallBenchResult {
   jsHeapMb: number;
 }
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--headless',
@@ -114,7 +114,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Starts `tracelight serve` and resolves with its page URL. */
-function startServer(options: WaterfallBenchOptions): Promise<{ child: ChildProcess; url: string }> {
+export function startServer(options: Pick<WaterfallBenchOptions, 'cliPath' | 'file' | 'cacheDir'>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [options.cliPath, 'serve', options.file, '--port', '0'], {
     env: { ...process.env, TRACELIGHT_CACHE_DIR: options.cacheDir },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -137,7 +137,7 @@ function startServer(options: WaterfallBenchOptions): Promise<{ child: ChildProc
   });
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
@@ -147,7 +147,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
 }
 
 /** Waits, through the server's own API, until every source has read its whole file. */
-async function waitUntilIndexed(url: string, timeoutMs: number): Promise<void> {
+export async function waitUntilIndexed(url: string, timeoutMs: number): Promise<void> {
   const transport = await connectWebSocketTransport(url);
   const client = createClient(transport);
   try {
