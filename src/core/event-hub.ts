@@ -1,5 +1,7 @@
 /**
- * Collects engine events and delivers them coalesced, at most once per interval: the latest
+ * Collects engine events and delivers them coalesced, at most once per interval — the first
+ * change after a quiet interval goes out at once (a single appended span shows up in a few
+ * ms), later ones wait for the interval to end: the latest
  * sourceChanged per source, one sessionsChanged per source with the union of session ids,
  * one spansAppended per session with the counts summed. Views pull what they show, so
  * dropping intermediate states loses nothing.
@@ -21,6 +23,7 @@ export class EventHub implements TraceEventSource {
   private sessionsChanged = new Map<string, Set<string>>();
   private spansAppended = new Map<string, TraceEvents['spansAppended']>();
   private immediate: [TraceEventName, unknown][] = [];
+  private lastFlushAtMs = -Infinity;
 
   constructor(private readonly intervalMs = 50) {}
 
@@ -59,13 +62,16 @@ export class EventHub implements TraceEventSource {
 
   private schedule(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => this.flush(), this.intervalMs);
+    // Leading edge: after a quiet interval, deliver on the next turn (same-tick changes still merge).
+    const waitMs = Math.max(0, this.lastFlushAtMs + this.intervalMs - performance.now());
+    this.timer = setTimeout(() => this.flush(), waitMs);
   }
 
   /** Delivers everything pending now. */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.lastFlushAtMs = performance.now();
     const deliver = <K extends TraceEventName>(name: K, payload: TraceEvents[K]) => {
       for (const listener of this.listeners) {
         try {

@@ -60,6 +60,7 @@ export interface FileTailerOptions {
 const FIRST_CHUNK_BYTES = 256 * 1024;
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const SAFETY_POLL_MS = 500;
+const RECHECK_AFTER_CHANGE_MS = 60;
 const NEWLINE = 0x0a;
 
 /** Index just after the last "\n" that is followed by "{", or -1. */
@@ -91,6 +92,7 @@ export class FileTailer {
   private inode: number | null;
   private watcher: FSWatcher | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
+  private recheckTimer: NodeJS.Timeout | null = null;
   private lastSizeBytes = -1;
   private isReading = false;
   private isReadAgain = false;
@@ -130,8 +132,8 @@ export class FileTailer {
         awaitWriteFinish: false,
         ignored: (file: string) => file !== folder && resolve(file) !== target,
       });
-      this.watcher.on('change', () => this.requestRead());
-      this.watcher.on('add', () => this.requestRead());
+      this.watcher.on('change', () => this.onChanged());
+      this.watcher.on('add', () => this.onChanged());
       this.watcher.on('unlink', () => this.handlers.onMissing(true, 'the file was deleted'));
       this.watcher.on('error', () => this.requestRead());
       await new Promise<void>((ready) => this.watcher!.once('ready', () => ready()));
@@ -141,6 +143,21 @@ export class FileTailer {
       this.pollTimer.unref();
     }
     this.requestRead();
+  }
+
+  /**
+   * chokidar drops a second change within 50 ms of the first (its throttle), so a span written
+   * right after another would wait for the next write or the safety poll: look again once
+   * just after that window.
+   */
+  private onChanged(): void {
+    this.requestRead();
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = null;
+      this.requestRead();
+    }, RECHECK_AFTER_CHANGE_MS);
+    this.recheckTimer.unref();
   }
 
   private async pollStat(): Promise<void> {
@@ -270,6 +287,7 @@ export class FileTailer {
   async stop(): Promise<void> {
     this.isStopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
     await this.watcher?.close();
     this.watcher = null;
     await this.whenIdle();
