@@ -37,6 +37,7 @@ export interface IndexJobResult {
   traces: number;
   sessions: number;
   errors: number;
+  logs: number;
   formats: string[];
   /** [sessionId, spans gained, latest end µs] */
   gained: [string, number, number | null][];

@@ -23,11 +23,12 @@ export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
   const ingested = createIngestResult();
   const framed = frameJsonRecords(bytes, job.offset, job.line, job.isClosed, (record) => ingestRecord(record, ingested));
   const errors = [...framed.errors, ...ingested.errors].sort((a, b) => a.offset - b.offset);
-  const result = db.addBatch(ingested.spans, errors, {
-    offset: job.offset,
-    endOffset: job.offset + framed.consumedBytes,
-    endLine: job.line + framed.consumedLines,
-  });
+  const result = db.addBatch(
+    ingested.spans,
+    errors,
+    { offset: job.offset, endOffset: job.offset + framed.consumedBytes, endLine: job.line + framed.consumedLines },
+    ingested.logs,
+  );
   return {
     jobId: job.jobId,
     ok: true,
@@ -37,6 +38,7 @@ export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
     traces: result.traces,
     sessions: result.sessions,
     errors: result.errors,
+    logs: result.logs,
     formats: [...ingested.formats],
     gained: [...result.gained].map(([sessionId, gain]) => [sessionId, gain.count, gain.endUs]),
   };
@@ -47,7 +49,7 @@ function handle(job: WorkerJob): WorkerReply {
     if (job.type === 'closeDb') {
       databases.get(job.dbPath)?.close();
       databases.delete(job.dbPath);
-      return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans: 0, traces: 0, sessions: 0, errors: 0, formats: [], gained: [] };
+      return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans: 0, traces: 0, sessions: 0, errors: 0, logs: 0, formats: [], gained: [] };
     }
     return runIndexJob(job, openDb(job.dbPath));
   } catch (error) {

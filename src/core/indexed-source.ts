@@ -80,6 +80,7 @@ export class IndexedSource {
       traces: 0,
       sessions: 0,
       errors: 0,
+      logs: 0,
       failure: null,
     };
   }
@@ -211,6 +212,7 @@ export class IndexedSource {
     this.info.traces += result.traces;
     this.info.sessions += result.sessions;
     this.info.errors += result.errors;
+    this.info.logs += result.logs;
     this.info.bytesRead = Math.max(this.info.bytesRead, piece.offset + result.consumedBytes);
     this.info.sizeBytes = Math.max(this.info.sizeBytes, this.info.bytesRead);
     const gained = new Map<string, { count: number; endUs: number | null }>();
@@ -229,6 +231,7 @@ export class IndexedSource {
     this.info.traces = counts.traces;
     this.info.sessions = counts.sessions;
     this.info.errors = counts.errors;
+    this.info.logs = counts.logs;
   }
 
   private async resetIndex(_reason: string): Promise<void> {
@@ -349,6 +352,7 @@ export class IndexedSource {
       scope: span.scope,
       derived: deriveSpanFields(span.name, span.attributes).provenance,
       conversation: extractConversation(span.attributes, span.events),
+      logs: this.db!.queryLogsOfSpan(span.traceId, span.spanId),
       raw: { path: this.options.path, line: location.recordLine, offset: location.recordOffset, lengthBytes: location.recordLength, text, isCut },
     });
   }

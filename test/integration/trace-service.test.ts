@@ -308,6 +308,38 @@ describe('TraceService on real files', () => {
     expect(run.endUs).toBe(run.startUs);
   });
 
+  it('keeps OTel log records as logs and shows them with the span they were written in', async () => {
+    const file = join(dir.path, 'mixed.jsonl');
+    const log = (body: string, spanId: string | null, severity: string) =>
+      JSON.stringify({
+        body,
+        severity_number: `<SeverityNumber.${severity}: 13>`,
+        severity_text: severity,
+        attributes: { 'code.function': 'lookup' },
+        timestamp: '2026-11-20T14:00:00.050000Z',
+        trace_id: spanId ? `0x${'a7'.padStart(32, '0')}` : '0x00000000000000000000000000000000',
+        span_id: spanId ? `0x${spanId.padStart(16, '0')}` : '0x0000000000000000',
+        trace_flags: 1,
+        resource: { attributes: {}, schema_url: '' },
+      }) + '\n';
+    writeFileSync(
+      file,
+      log('order lookup slow', '2', 'WARN') +
+        log('startup', null, 'INFO') +
+        compactConsoleSpan({ name: 'lookup', traceId: 'a7', spanId: '2', parentId: '1', startMs: 10, endMs: 90 }) +
+        compactConsoleSpan({ name: 'root', traceId: 'a7', spanId: '1', startMs: 0, endMs: 100, attributes: { 'session.id': 'logs' } }),
+    );
+    const service = makeService(false);
+    const sourceId = await openOne(service, file);
+    await service.whenIdle();
+    expect((await service.listSources())[0]).toMatchObject({ spans: 2, logs: 2, errors: 0 });
+    const window = await service.getWaterfall({ sourceId, sessionId: 'logs', collapsedKeys: [], offset: 0, limit: 10 });
+    if (!window.ok) throw new Error(window.error);
+    const lookup = window.value.rows.find((row) => row.name === 'lookup')!;
+    const detail = await service.getSpanDetail({ sourceId, spanKey: lookup.spanKey });
+    expect(detail.ok && detail.value.logs).toEqual([{ timeUs: usAt(50), severity: 'WARN', body: 'order lookup slow', line: 1 }]);
+  });
+
   it('summarises typed runs per session: worst status and the union of tags, searchable', async () => {
     const file = join(dir.path, 'prod.jsonl');
     writeFileSync(file, readFileSync(join(__dirname, '../fixtures/typed-agent/prod-multi-turn.jsonl')));

@@ -24,7 +24,7 @@ const SECRET = 'outside-the-renderer-secret';
 function makeSource(overrides: Partial<SourceInfo> = {}): SourceInfo {
   return {
     sourceId: 's1', path: '/tmp/a.jsonl', name: 'a.jsonl', format: 'otlp-json', status: 'idle', isLive: false,
-    sizeBytes: 10, bytesRead: 10, spans: 3, traces: 1, sessions: 1, errors: 0, failure: null, ...overrides,
+    sizeBytes: 10, bytesRead: 10, spans: 3, traces: 1, sessions: 1, errors: 0, logs: 0, failure: null, ...overrides,
   };
 }
 

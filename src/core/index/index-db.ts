@@ -14,10 +14,10 @@
 import Database from 'better-sqlite3';
 import type { Decision, SpanStatus, SpanType } from '../../shared/model/span-type';
 import type { SessionSortKey, SessionSummary, SourceError } from '../../shared/contract/wire-types';
-import type { IndexableSpan } from '../ingest/ingest-records';
+import type { IndexableLog, IndexableSpan } from '../ingest/ingest-records';
 import type { RunStatus } from '../semantics/derive-span-fields';
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -84,6 +84,18 @@ CREATE TABLE IF NOT EXISTS sessions (
   tags TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions (start_us);
+CREATE TABLE IF NOT EXISTS logs (
+  log_id INTEGER PRIMARY KEY,
+  time_us INTEGER,
+  severity TEXT,
+  body TEXT NOT NULL,
+  trace_id TEXT,
+  span_id TEXT,
+  record_offset INTEGER NOT NULL,
+  record_length INTEGER NOT NULL,
+  record_line INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logs_by_span ON logs (trace_id, span_id);
 CREATE TABLE IF NOT EXISTS pieces (
   offset INTEGER PRIMARY KEY,
   end_offset INTEGER NOT NULL,
@@ -141,6 +153,15 @@ export interface IndexCounts {
   traces: number;
   sessions: number;
   errors: number;
+  logs: number;
+}
+
+/** A log record linked to a span. */
+export interface IndexedLog {
+  timeUs: number | null;
+  severity: string | null;
+  body: string;
+  line: number;
 }
 
 /** The byte range of the file a batch came from, and the line number after it. */
@@ -157,6 +178,7 @@ export interface BatchResult {
   traces: number;
   sessions: number;
   errors: number;
+  logs: number;
 }
 
 /** How far the file is indexed: the end of the unbroken run of pieces from offset 0. */
@@ -306,6 +328,7 @@ export class IndexDb {
   private readonly deleteSession: Database.Statement;
   private readonly insertError: Database.Statement;
   private readonly insertPiece: Database.Statement;
+  private readonly insertLog: Database.Statement;
   private readonly bumpCounter: Database.Statement;
 
   /** Opens (creating if needed) the index database at `path`. */
@@ -318,7 +341,7 @@ export class IndexDb {
     const version = this.getMeta('schema_version');
     if (version !== null && version !== String(SCHEMA_VERSION)) {
       // An index written by another version of Tracelight: rebuild it from the source.
-      this.db.exec('DROP TABLE spans; DROP TABLE traces; DROP TABLE sessions; DROP TABLE errors; DROP TABLE pieces; DELETE FROM meta;');
+      this.db.exec('DROP TABLE IF EXISTS spans; DROP TABLE IF EXISTS traces; DROP TABLE IF EXISTS sessions; DROP TABLE IF EXISTS errors; DROP TABLE IF EXISTS logs; DROP TABLE IF EXISTS pieces; DELETE FROM meta;');
       this.db.exec(SCHEMA);
     }
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
@@ -348,6 +371,9 @@ export class IndexDb {
     this.insertError = this.db.prepare(
       'INSERT INTO errors (line, offset, length, reason, excerpt) VALUES (@line, @offset, @lengthBytes, @reason, @excerpt)',
     );
+    this.insertLog = this.db.prepare(
+      'INSERT INTO logs (time_us, severity, body, trace_id, span_id, record_offset, record_length, record_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     this.insertPiece = this.db.prepare('INSERT OR REPLACE INTO pieces (offset, end_offset, end_line) VALUES (?, ?, ?)');
     this.bumpCounter = this.db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)',
@@ -357,14 +383,15 @@ export class IndexDb {
   /** Counters kept in meta by every batch (count(*) over millions of spans would be slow). */
   getCounts(): IndexCounts {
     const rows = this.db
-      .prepare("SELECT key, value FROM meta WHERE key IN ('span_count', 'trace_count', 'session_count', 'error_count')")
+      .prepare("SELECT key, value FROM meta WHERE key IN ('span_count', 'trace_count', 'session_count', 'error_count', 'log_count')")
       .all() as { key: string; value: string }[];
-    const counts: IndexCounts = { spans: 0, traces: 0, sessions: 0, errors: 0 };
+    const counts: IndexCounts = { spans: 0, traces: 0, sessions: 0, errors: 0, logs: 0 };
     for (const row of rows) {
       const n = Number(row.value);
       if (row.key === 'span_count') counts.spans = n;
       else if (row.key === 'trace_count') counts.traces = n;
       else if (row.key === 'session_count') counts.sessions = n;
+      else if (row.key === 'log_count') counts.logs = n;
       else counts.errors = n;
     }
     return counts;
@@ -394,7 +421,7 @@ export class IndexDb {
 
   /** Removes every span, trace, session and error (the file was truncated or replaced). */
   clear(): void {
-    this.db.exec("DELETE FROM spans; DELETE FROM traces; DELETE FROM sessions; DELETE FROM errors; DELETE FROM pieces; DELETE FROM meta WHERE key != 'schema_version';");
+    this.db.exec("DELETE FROM spans; DELETE FROM traces; DELETE FROM sessions; DELETE FROM errors; DELETE FROM logs; DELETE FROM pieces; DELETE FROM meta WHERE key != 'schema_version';");
   }
 
   /**
@@ -402,14 +429,22 @@ export class IndexDb {
    * parallel writers queue instead of failing), records the piece, and updates trace and
    * session aggregates and the counters.
    */
-  addBatch(spans: IndexableSpan[], errors: Omit<SourceError, 'sourceId'>[], piece: PieceRange): BatchResult {
-    const run = this.db.transaction(() => this.addBatchInTransaction(spans, errors, piece));
+  addBatch(spans: IndexableSpan[], errors: Omit<SourceError, 'sourceId'>[], piece: PieceRange, logs: IndexableLog[] = []): BatchResult {
+    const run = this.db.transaction(() => this.addBatchInTransaction(spans, errors, piece, logs));
     return run.immediate();
   }
 
-  private addBatchInTransaction(spans: IndexableSpan[], errors: Omit<SourceError, 'sourceId'>[], piece: PieceRange): BatchResult {
+  private addBatchInTransaction(
+    spans: IndexableSpan[],
+    errors: Omit<SourceError, 'sourceId'>[],
+    piece: PieceRange,
+    logs: IndexableLog[],
+  ): BatchResult {
     for (const error of errors) this.insertError.run(error);
-    const result: BatchResult = { gained: new Map(), spans: spans.length, traces: 0, sessions: 0, errors: errors.length };
+    for (const log of logs) {
+      this.insertLog.run(log.timeUs, log.severity, log.body, log.traceId, log.spanId, log.recordOffset, log.recordLength, log.recordLine);
+    }
+    const result: BatchResult = { gained: new Map(), spans: spans.length, traces: 0, sessions: 0, errors: errors.length, logs: logs.length };
 
     const byTrace = new Map<string, IndexableSpan[]>();
     const group: unknown[] = [];
@@ -493,6 +528,7 @@ export class IndexDb {
     this.bumpCounter.run('trace_count', String(result.traces));
     this.bumpCounter.run('session_count', String(result.sessions));
     this.bumpCounter.run('error_count', String(result.errors));
+    if (result.logs > 0) this.bumpCounter.run('log_count', String(result.logs));
     return result;
   }
 
@@ -621,6 +657,15 @@ export class IndexDb {
       for (const row of found) rows.set(row.spanKey, row);
     }
     return rows;
+  }
+
+  /** Log records written inside one span, in time order. */
+  queryLogsOfSpan(traceId: string, spanId: string, limit = 500): IndexedLog[] {
+    return this.db
+      .prepare(
+        'SELECT time_us AS timeUs, severity, body, record_line AS line FROM logs WHERE trace_id = ? AND span_id = ? ORDER BY time_us, record_offset LIMIT ?',
+      )
+      .all(traceId, spanId, limit) as IndexedLog[];
   }
 
   /** Where a span's record is in the file, and which session it belongs to. */

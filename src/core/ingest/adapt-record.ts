@@ -7,6 +7,7 @@
  * elements); any other array is classified element by element.
  */
 import { adaptJaegerDocument, adaptJaegerSpans, adaptJaegerTraces, isJaegerDocument, isJaegerSpan, isJaegerTraceList } from './adapt-jaeger';
+import { adaptOtelLog, isOtelLogRecord, type NormalizedLog } from './adapt-otel-log';
 import { adaptKitelogikSpanDict, isKitelogikSpanDict } from './adapt-kitelogik-spans';
 import { adaptLangfuseRecord, isLangfuseObservation, isLangfuseRecord } from './adapt-langfuse';
 import { adaptMlflowRecord, isMlflowRecord } from './adapt-mlflow';
@@ -22,8 +23,8 @@ type Json = Record<string, unknown>;
 
 export type AdaptResult =
   | { isTrace: true; format: FormatName; spans: NormalizedSpan[] }
-  /** Valid JSON that carries no spans we read (an OTel log record): skipped, not an error. */
-  | { isTrace: false; isSkipped: true; what: string }
+  /** Valid JSON that carries no spans: an OTel log record, kept as a log. */
+  | { isTrace: false; isSkipped: true; what: string; log: NormalizedLog }
   | { isTrace: false; isSkipped: false; reason: string };
 
 function describeKeys(value: unknown): string {
@@ -44,7 +45,7 @@ function adaptLangfuse(value: Json | unknown[]): AdaptResult {
 function adaptObject(value: Json): AdaptResult {
   if (readOtlpResourceSpans(value)) return trace('otlp-json', adaptOtlpRequest(value));
   if (isOtelConsoleSpan(value)) return trace('otel-console', [adaptOtelConsoleSpan(value)]);
-  if ('body' in value && 'severity_number' in value) return { isTrace: false, isSkipped: true, what: 'an OTel log record' };
+  if (isOtelLogRecord(value)) return { isTrace: false, isSkipped: true, what: 'an OTel log record', log: adaptOtelLog(value) };
   if (isJaegerDocument(value)) return trace('jaeger', adaptJaegerDocument(value));
   if (isLangfuseRecord(value)) return adaptLangfuse(value);
   if (isZipkinSpan(value)) return trace('zipkin', adaptZipkinSpans([value]));

@@ -39,12 +39,23 @@ export interface IndexableSpan {
   format: string;
 }
 
+/** A log record as the index stores it, linked to its span by ids. */
+export interface IndexableLog {
+  timeUs: number | null;
+  severity: string | null;
+  body: string;
+  traceId: string | null;
+  spanId: string | null;
+  recordOffset: number;
+  recordLength: number;
+  recordLine: number;
+}
+
 export interface IngestResult {
   spans: IndexableSpan[];
+  logs: IndexableLog[];
   errors: FramingError[];
   formats: Set<string>;
-  /** Valid records that carry no spans (log records). */
-  skippedRecords: number;
 }
 
 const EXCERPT_CHARS = 160;
@@ -58,7 +69,19 @@ function excerptOf(value: unknown): string {
 export function ingestRecord(record: FramedRecord, into: IngestResult): void {
   const result = adaptRecord(record.value);
   if (!result.isTrace) {
-    if (result.isSkipped) into.skippedRecords++;
+    if (result.isSkipped) {
+      const log = result.log;
+      into.logs.push({
+        timeUs: nsToUs(log.timeNs),
+        severity: log.severity,
+        body: log.body,
+        traceId: log.traceId,
+        spanId: log.spanId,
+        recordOffset: record.offset,
+        recordLength: record.lengthBytes,
+        recordLine: record.line,
+      });
+    }
     else into.errors.push({ offset: record.offset, lengthBytes: record.lengthBytes, line: record.line, reason: result.reason, excerpt: excerptOf(record.value) });
     return;
   }
@@ -103,7 +126,7 @@ export function ingestRecord(record: FramedRecord, into: IngestResult): void {
 
 /** An empty result to ingest records into. */
 export function createIngestResult(): IngestResult {
-  return { spans: [], errors: [], formats: new Set(), skippedRecords: 0 };
+  return { spans: [], logs: [], errors: [], formats: new Set() };
 }
 
 /** Adapts and derives every framed record. */

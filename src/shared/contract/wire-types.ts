@@ -24,6 +24,8 @@ export interface SourceInfo {
   traces: number;
   sessions: number;
   errors: number;
+  /** Log records found among the spans (kept as logs, shown with their span). */
+  logs: number;
   /** Why the source could not be read at all (status "failed" or "missing"). */
   failure: string | null;
 }
@@ -205,6 +207,14 @@ export interface Conversation {
   messages: ConversationMessage[];
   /** The attribute keys (or event names) the messages were read from, for provenance. */
   fromKeys: string[];
+}
+
+/** A log record written inside a span. */
+export interface SpanLog {
+  timeUs: number | null;
+  severity: string | null;
+  body: string;
+  line: number;
 }
 
 export interface SpanDetail {

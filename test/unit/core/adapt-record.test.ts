@@ -40,8 +40,16 @@ describe('adaptRecord detection', () => {
     });
   }
 
-  it('skips OTel Python log records without an error', () => {
-    expect(adaptRecord({ body: 'hello', severity_number: '<SeverityNumber.WARN: 13>' })).toEqual({ isTrace: false, isSkipped: true, what: 'an OTel log record' });
+  it('keeps OTel Python log records as logs, not spans and not errors', () => {
+    expect(adaptRecord({ body: 'hello', severity_number: '<SeverityNumber.WARN: 13>', trace_id: '0x0', span_id: '0x0' })).toEqual({
+      isTrace: false,
+      isSkipped: true,
+      what: 'an OTel log record',
+      log: { timeNs: null, severity: 'WARN', body: 'hello', traceId: null, spanId: null, attributes: {} },
+    });
+    expect(adaptRecord({ body: { n: 1 }, severity_number: 17, timestamp: '2026-11-20T14:00:00.000001Z', span_id: '0x00f067aa0ba902b7', trace_id: `0x${'ab'.repeat(16)}` })).toMatchObject({
+      log: { severity: 'ERROR', body: '{"n":1}', spanId: '00f067aa0ba902b7', traceId: 'ab'.repeat(16), timeNs: 1795183200000001000n },
+    });
   });
 
   const unknown: [string, unknown, string][] = [
