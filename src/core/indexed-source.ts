@@ -275,13 +275,14 @@ export class IndexedSource {
     await this.tailer?.whenIdle();
   }
 
-  listSessions(query: SessionQuery): SessionPage {
+  /** A page of sessions; `maxRows` caps the page (the engine raises it to merge sources). */
+  listSessions(query: SessionQuery, maxRows = MAX_WINDOW_ROWS): SessionPage {
     const { total, rows } = this.db!.querySessions(this.sourceId, {
       sortBy: query.sortBy ?? 'start',
       sortDir: query.sortDir ?? 'desc',
       filter: query.filter ?? '',
       offset: Math.max(0, query.offset | 0),
-      limit: Math.min(Math.max(0, query.limit | 0), MAX_WINDOW_ROWS),
+      limit: Math.min(Math.max(0, query.limit | 0), maxRows),
     });
     return { total, offset: query.offset, rows };
   }

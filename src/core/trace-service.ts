@@ -24,6 +24,7 @@ import type {
 } from '../shared/contract/wire-types';
 import { EventHub } from './event-hub';
 import { IndexedSource } from './indexed-source';
+import { MAX_WINDOW_ROWS } from './session-trees';
 import { IndexWorkerPool } from './index-worker-pool';
 import { FolderWatcher, looksLikeTraceFile } from './sources/folder-watcher';
 
@@ -168,12 +169,22 @@ export class TraceService implements TraceApi, TraceEventSource {
       const source = this.sources.get(query.sourceId);
       return source ? source.listSessions(query) : { total: 0, offset: query.offset, rows: [] };
     }
-    // Across sources: take the first offset+limit of each, merge, and cut the page.
     const offset = Math.max(0, query.offset | 0);
-    const limit = Math.max(0, query.limit | 0);
-    const pages = [...this.sources.values()].map((source) => source.listSessions({ ...query, offset: 0, limit: offset + limit }));
-    const rows = pages.flatMap((page) => page.rows).sort(compareSessions(query));
-    return { total: pages.reduce((n, page) => n + page.total, 0), offset, rows: rows.slice(offset, offset + limit) };
+    const limit = Math.min(Math.max(0, query.limit | 0), MAX_WINDOW_ROWS);
+    const sources = [...this.sources.values()];
+    const totals = sources.map((source) => source.listSessions({ ...query, offset: 0, limit: 0 }).total);
+    const withSessions = sources.filter((_, i) => totals[i] > 0);
+    const total = totals.reduce((n, t) => n + t, 0);
+    // One source holds them all (the usual case): its index pages them directly.
+    if (withSessions.length <= 1) {
+      const page = withSessions[0]?.listSessions({ ...query, offset, limit });
+      return { total, offset, rows: page?.rows ?? [] };
+    }
+    // Across sources: the first offset+limit of each, merged and cut (cost grows with the offset).
+    const rows = withSessions
+      .flatMap((source) => source.listSessions({ ...query, offset: 0, limit: offset + limit }, offset + limit).rows)
+      .sort(compareSessions(query));
+    return { total, offset, rows: rows.slice(offset, offset + limit) };
   }
 
   async getSession(params: SessionRef): Promise<Result<SessionSummary>> {

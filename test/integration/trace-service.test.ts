@@ -378,6 +378,29 @@ describe('TraceService on real files', () => {
     expect(window.value.endUs).toBe(usAt(700));
   });
 
+  it('pages sessions across all sources past the first few thousand, in one sorted order', async () => {
+    const write = (name: string, count: number, startMs: number) => {
+      const lines: string[] = [];
+      for (let i = 0; i < count; i++) {
+        lines.push(compactConsoleSpan({ name: 'turn', traceId: `${name}${i}`, spanId: '1', startMs: startMs + i * 2, attributes: { 'session.id': `${name}-${String(i).padStart(5, '0')}` } }));
+      }
+      writeFileSync(join(dir.path, `${name}.jsonl`), lines.join(''));
+    };
+    write('a', 1500, 0);
+    write('b', 1500, 1);
+    const service = makeService(false);
+    await openOne(service, join(dir.path, 'a.jsonl'));
+    await openOne(service, join(dir.path, 'b.jsonl'));
+    await service.whenIdle();
+    const page = await service.listSessions({ sortBy: 'start', sortDir: 'asc', offset: 2500, limit: 100 });
+    expect(page.total).toBe(3000);
+    expect(page.rows).toHaveLength(100);
+    // Interleaved by start: a-1250, b-1250, a-1251, b-1251 ...
+    expect(page.rows.slice(0, 4).map((row) => row.sessionId)).toEqual(['a-01250', 'b-01250', 'a-01251', 'b-01251']);
+    const last = await service.listSessions({ sortBy: 'start', sortDir: 'asc', offset: 2990, limit: 100 });
+    expect(last.rows.map((row) => row.sessionId).slice(-2)).toEqual(['a-01499', 'b-01499']);
+  });
+
   it('never modifies the file it reads', async () => {
     const file = join(dir.path, 'traces.jsonl');
     writeFileSync(file, prettyConsoleSpan({ name: 'a', traceId: '1', spanId: '1', startMs: 0 }));

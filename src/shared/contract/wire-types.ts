@@ -231,6 +231,8 @@ export interface SpanDetail {
   derived: DerivedField[];
   /** The span's messages (LLM input/output, a typed Message or tool call); null when it has none. */
   conversation?: Conversation | null;
+  /** Log records written inside this span, in time order. */
+  logs: SpanLog[];
   raw: RawRecord;
 }
 
