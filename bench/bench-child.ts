@@ -13,6 +13,13 @@
  *                   without waiting for the rest of the file.
  *   reopen          same cache as a finished ingest: openPath -> whenIdle -> a sessions page.
  *   waterfall-query same cache as a finished ingest: getWaterfall of --session, cold and warm.
+ *   collapse-query  same cache as a finished ingest: getWaterfall of --session with the span named
+ *                   --span-name collapsed, then expanded again, --repeats times each (the window the
+ *                   page asks for at the top: offset 0, limit 200), after a first cold window.
+ *   sessions-query  same cache as a finished ingest: listSessions windows as the sessions table
+ *                   asks for them (newest first): the top, cold and warm, the middle and the end,
+ *                   and the first offset whose window comes back short; across sources (no
+ *                   filter) and filtered to the source.
  *   live-api        a watching TraceService follows --path (the live seed, bench/live-span.ts)
  *                   while bench/live-writer.ts, another process, appends --appends spans one
  *                   every --interval-ms; per span, the time from its write (the writer's
@@ -48,6 +55,8 @@ const { positionals, values } = parseArgs({
     cache: { type: 'string' },
     passes: { type: 'string', default: '2' },
     session: { type: 'string' },
+    'span-name': { type: 'string' },
+    repeats: { type: 'string', default: '5' },
     appends: { type: 'string', default: '200' },
     'interval-ms': { type: 'string', default: '50' },
     'start-us': { type: 'string' },
@@ -225,6 +234,103 @@ async function main(): Promise<void> {
     if (!middle.ok) throw new Error(middle.error);
     await service.close();
     finish({ mode, sizeBytes, ms: times[0], coldMs: times[0], warmMs: Math.min(...times.slice(1)), middleMs, totalRows, mbPerSec: NaN });
+  }
+
+  if (mode === 'collapse-query') {
+    // The engine's side of collapsing and expanding one big subtree: each toggle is a
+    // getWaterfall with other collapsed keys, the window the page asks for at the top.
+    const opened = await service.openPath({ path });
+    if (!opened.ok) throw new Error(opened.error);
+    await service.whenIdle();
+    const sourceId = opened.value[0].sourceId;
+    const sessionId = values.session!;
+    const spanName = values['span-name']!;
+    const window = (collapsedKeys: string[]) => service.getWaterfall({ sourceId, sessionId, collapsedKeys, offset: 0, limit: 200 });
+    let start = performance.now();
+    const first = await window([]);
+    const coldMs = performance.now() - start;
+    if (!first.ok) throw new Error(first.error);
+    const target = first.value.rows.find((row) => row.name === spanName);
+    if (!target) throw new Error(`no row named ${spanName} in the first 200 rows`);
+    const collapseMs: number[] = [];
+    const expandMs: number[] = [];
+    let collapsedRows = 0;
+    for (let i = 0; i < Number(values.repeats); i++) {
+      start = performance.now();
+      const collapsed = await window([target.spanKey]);
+      collapseMs.push(performance.now() - start);
+      if (!collapsed.ok) throw new Error(collapsed.error);
+      collapsedRows = collapsed.value.totalRows;
+      start = performance.now();
+      const expanded = await window([]);
+      expandMs.push(performance.now() - start);
+      if (!expanded.ok) throw new Error(expanded.error);
+    }
+    // The same window again, unchanged keys: what a toggle costs once the flattened list is cached.
+    start = performance.now();
+    await window([]);
+    const sameKeysMs = performance.now() - start;
+    await service.close();
+    finish({
+      mode,
+      sizeBytes,
+      ms: coldMs,
+      coldMs,
+      collapseMs,
+      expandMs,
+      sameKeysMs,
+      totalRows: first.value.totalRows,
+      collapsedRows,
+      spanKey: target.spanKey,
+      childCount: target.childCount,
+      mbPerSec: NaN,
+    });
+  }
+
+  if (mode === 'sessions-query') {
+    // The engine's side of the sessions table: the windows it asks for (quantum 50, pad 60, a
+    // window of 100 rows here), newest first. Without a source filter, as the table opens
+    // (across sources), and with the source's filter (clicking the source in the sidebar).
+    const opened = await service.openPath({ path });
+    if (!opened.ok) throw new Error(opened.error);
+    await service.whenIdle();
+    const sourceId = opened.value[0].sourceId;
+    const timed = async (offset: number, isFiltered: boolean) => {
+      const start = performance.now();
+      const page = await service.listSessions({ offset, limit: 100, sortBy: 'start', sortDir: 'desc', ...(isFiltered ? { sourceId } : {}) });
+      return { ms: performance.now() - start, rows: page.rows.length, total: page.total };
+    };
+    const measure = async (isFiltered: boolean) => {
+      const top = [];
+      for (let i = 0; i < 3; i++) top.push(await timed(0, isFiltered));
+      const total = top[0].total;
+      const middle = [];
+      for (let i = 0; i < 3; i++) middle.push(await timed(Math.floor(total / 2) - 50, isFiltered));
+      const end = await timed(Math.max(0, total - 100), isFiltered);
+      // The first window that comes back short: rows past it never reach the table.
+      let firstShortOffset: number | null = null;
+      for (let offset = 0; offset < total; offset += offset < 10_000 ? 500 : 10_000) {
+        const page = await timed(offset, isFiltered);
+        if (page.rows < Math.min(100, total - offset)) {
+          firstShortOffset = offset;
+          break;
+        }
+      }
+      return {
+        total,
+        coldMs: top[0].ms,
+        warmMs: Math.min(...top.slice(1).map((t) => t.ms)),
+        middleMs: Math.min(...middle.map((t) => t.ms)),
+        middleRows: middle[0].rows,
+        endMs: end.ms,
+        endRows: end.rows,
+        firstShortOffset,
+      };
+    };
+    const all = await measure(false);
+    const filtered = await measure(true);
+    await service.close();
+    finish({ mode, sizeBytes, ms: all.coldMs, ...all, filtered, mbPerSec: NaN });
   }
 
   if (mode === 'first-sessions') {

@@ -4,7 +4,9 @@
  * `to_json()` (indent 4) records back to back. Records are built as strings, copied into one
  * reused 8 MB buffer and written when it fills, so a 1 GB file never sits in memory. Whole traces only: the file ends
  * after the trace that reaches `sizeBytes`. `generateOtelTraceFile` writes instead one session holding one huge
- * trace of an exact span count (the waterfall benchmark).
+ * trace of an exact span count (the waterfall benchmark; optionally with one child of the root
+ * holding a given number of descendants, the collapse benchmark), and `generateOtelSessionsFile`
+ * an exact number of tiny sessions (the sessions table benchmark).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Prng } from '../scripts/lib/prng';
@@ -41,6 +43,12 @@ export interface GenerateOtelTraceOptions {
   /** Exact number of spans in the one trace (at least 1). */
   spans: number;
   seed: number;
+  /**
+   * When set: the root's first child is one sub-agent (SUBTREE_SPAN_NAME) with exactly this
+   * many descendants, the rest of the spans are the root's usual turns after it. At least 1,
+   * at most `spans - 2`. Unset: the usual trace, byte for byte.
+   */
+  subtreeSpans?: number;
 }
 
 export interface GenerateOtelTraceResult extends GenerateOtelResult {
@@ -48,6 +56,39 @@ export interface GenerateOtelTraceResult extends GenerateOtelResult {
   traceId: string;
   /** Deepest nesting level (the root is 0). */
   maxDepth: number;
+  /** Only with the `subtreeSpans` option: the root's big first child. */
+  subtree?: LongTraceSubtree;
+}
+
+/** The root's first child of a trace made with `subtreeSpans`: one sub-agent holding a big share of the spans. */
+export interface LongTraceSubtree {
+  /** Its span name (unique in the trace): SUBTREE_SPAN_NAME. */
+  name: string;
+  /** Its span id, 16 hex digits (OTel console form without the 0x). */
+  spanId: string;
+  /** Spans below it (children, grandchildren, ...), exactly the `subtreeSpans` asked for. */
+  descendants: number;
+  /** Its direct children (agent.turn spans, plus a last model call when one span was left). */
+  turns: number;
+}
+
+/** Name of the big subtree's top span (`generateOtelTraceFile` with `subtreeSpans`). */
+export const SUBTREE_SPAN_NAME = 'invoke_agent deep_research';
+
+export interface GenerateOtelSessionsOptions {
+  path: string;
+  /** Exact number of sessions, each one trace of 1-3 spans. */
+  sessions: number;
+  seed: number;
+  /** Default 'compact'. */
+  form?: 'compact' | 'pretty';
+}
+
+export interface GenerateOtelSessionsResult extends GenerateOtelResult {
+  /** The session that starts last (the sessions table's first row, newest first). */
+  newestSessionId: string;
+  /** The session that starts first. */
+  oldestSessionId: string;
 }
 
 /** 2026-11-20T00:00:00.000000Z in microseconds. */
@@ -310,8 +351,16 @@ class TraceWriter {
    * policy gate (adapter > gate > schema/OPA, tool, sanitizer) and now and then a delegated
    * `invoke_agent` sub-agent with its own model and tool calls (root > turn > sub-agent >
    * adapter > gate > schema: depth 5). Children are written before their parents, in end order.
+   * With `subtree`, the root's first child is instead one sub-agent named `subtree.name` holding
+   * exactly `subtree.descendants` spans (turns of its own, one level deeper), and the root's
+   * turns fill the rest; without it the output is what it always was.
    */
-  writeLongTrace(sessionId: string, spanCount: number, startUs: number): { traceId: string; maxDepth: number } {
+  writeLongTrace(
+    sessionId: string,
+    spanCount: number,
+    startUs: number,
+    subtree?: { name: string; descendants: number },
+  ): { traceId: string; maxDepth: number; subtree: LongTraceSubtree | null } {
     const rng = this.rng;
     const traceId = rng.hex(32);
     const rootId = rng.hex(16);
@@ -319,34 +368,34 @@ class TraceWriter {
     const model = rng.pick(MODELS);
     let clock = startUs + rng.int(300, 2500);
     let remaining = spanCount - 1;
-    let turns = 0;
     let maxDepth = 0;
-    while (remaining > 0) {
-      if (remaining === 1) {
-        // Not enough left for a turn (itself + one call): a last model call under the root.
-        clock = this.writeLlmCall(traceId, rootId, sessionId, model, this.question(), turns + 1, clock).endUs;
-        maxDepth = Math.max(maxDepth, 1);
-        remaining = 0;
-        break;
-      }
-      turns++;
-      const size = Math.min(remaining, rng.int(6, 40));
-      const turnId = rng.hex(16);
-      const turnStart = clock + rng.int(200, 1500);
-      const filled = this.fillAgentWork(traceId, turnId, sessionId, role, model, size - 1, turnStart, 2, true);
-      maxDepth = Math.max(maxDepth, filled.maxDepth);
-      const turnEnd = filled.endUs + rng.int(100, 900);
+    let subtreeInfo: LongTraceSubtree | null = null;
+    if (subtree) {
+      // One delegated sub-agent, the root's first child, holding exactly `subtree.descendants`
+      // spans in turns of its own (one level deeper than the root's turns).
+      const agentId = rng.hex(16);
+      const agentStart = clock + rng.int(200, 1500);
+      const inner = this.writeTurns(traceId, agentId, sessionId, role, model, subtree.descendants, agentStart, 2);
+      maxDepth = Math.max(maxDepth, inner.maxDepth);
+      const agentEnd = inner.endUs + rng.int(100, 900);
       this.emit({
-        ...this.span('agent.turn', traceId, rootId, 'INTERNAL', turnStart, turnEnd, {
+        ...this.span(subtree.name, traceId, rootId, 'INTERNAL', agentStart, agentEnd, {
+          'gen_ai.operation.name': 'invoke_agent',
+          'gen_ai.agent.name': subtree.name.replace(/^invoke_agent /, ''),
           'kitelogik.session_id': sessionId,
-          'kitelogik.iteration': turns,
-          'kitelogik.user_role': role,
+          'kitelogik.delegation_depth': 1,
         }),
-        spanId: turnId,
+        spanId: agentId,
+        status: 'OK',
       });
-      clock = turnEnd + rng.int(1_000_000, 30_000_000);
-      remaining -= size;
+      subtreeInfo = { name: subtree.name, spanId: agentId, descendants: subtree.descendants, turns: inner.turns };
+      clock = agentEnd + rng.int(1_000_000, 30_000_000);
+      remaining -= 1 + subtree.descendants;
     }
+    const outer = this.writeTurns(traceId, rootId, sessionId, role, model, remaining, clock, 1);
+    clock = outer.endUs;
+    const turns = outer.turns;
+    maxDepth = Math.max(maxDepth, outer.maxDepth);
     const endUs = clock + rng.int(150, 1800);
     this.emit({
       ...this.span('agent_session', traceId, null, 'INTERNAL', startUs, endUs, {
@@ -359,7 +408,56 @@ class TraceWriter {
       spanId: rootId,
       status: 'OK',
     });
-    return { traceId, maxDepth };
+    return { traceId, maxDepth, subtree: subtreeInfo };
+  }
+
+  /**
+   * Writes exactly `budget` spans under `parentId` as `agent.turn` spans (6..40 spans each, the
+   * turn included) at `turnDepth`, starting after `clock`; a single span left over becomes a last
+   * model call. Returns the clock after the last turn (with the pause that follows a turn), the
+   * number of turns and the deepest level written.
+   */
+  private writeTurns(
+    traceId: string,
+    parentId: string,
+    sessionId: string,
+    role: string,
+    model: (typeof MODELS)[number],
+    budget: number,
+    clock: number,
+    turnDepth: number,
+  ): { endUs: number; turns: number; maxDepth: number } {
+    const rng = this.rng;
+    let remaining = budget;
+    let turns = 0;
+    let maxDepth = 0;
+    while (remaining > 0) {
+      if (remaining === 1) {
+        // Not enough left for a turn (itself + one call): a last model call under the parent.
+        clock = this.writeLlmCall(traceId, parentId, sessionId, model, this.question(), turns + 1, clock).endUs;
+        maxDepth = Math.max(maxDepth, turnDepth);
+        remaining = 0;
+        break;
+      }
+      turns++;
+      const size = Math.min(remaining, rng.int(6, 40));
+      const turnId = rng.hex(16);
+      const turnStart = clock + rng.int(200, 1500);
+      const filled = this.fillAgentWork(traceId, turnId, sessionId, role, model, size - 1, turnStart, turnDepth + 1, true);
+      maxDepth = Math.max(maxDepth, filled.maxDepth);
+      const turnEnd = filled.endUs + rng.int(100, 900);
+      this.emit({
+        ...this.span('agent.turn', traceId, parentId, 'INTERNAL', turnStart, turnEnd, {
+          'kitelogik.session_id': sessionId,
+          'kitelogik.iteration': turns,
+          'kitelogik.user_role': role,
+        }),
+        spanId: turnId,
+      });
+      clock = turnEnd + rng.int(1_000_000, 30_000_000);
+      remaining -= size;
+    }
+    return { endUs: clock, turns, maxDepth };
   }
 
   private question(): string {
@@ -424,6 +522,63 @@ class TraceWriter {
     return { endUs: clock, maxDepth };
   }
 
+  /**
+   * Writes `count` sessions of one small trace each (1-3 spans: the root, then a model call
+   * with probability 2/3 and after it a tool call with probability 1/2), one after the other.
+   */
+  writeSmallSessions(count: number, startUs: number): { oldestSessionId: string; newestSessionId: string } {
+    const rng = this.rng;
+    const seen = new Set<string>();
+    let clock = startUs;
+    let oldestSessionId = '';
+    let newestSessionId = '';
+    for (let i = 0; i < count; i++) {
+      let sessionId = `sess_${rng.hex(12)}`;
+      while (seen.has(sessionId)) sessionId = `sess_${rng.hex(12)}`;
+      seen.add(sessionId);
+      if (i === 0) oldestSessionId = sessionId;
+      newestSessionId = sessionId;
+      const role = rng.pick(ROLES);
+      const model = rng.pick(MODELS);
+      const traceId = rng.hex(32);
+      const rootId = rng.hex(16);
+      let end = clock + rng.int(300, 2500);
+      let iteration = 0;
+      if (rng.chance(2 / 3)) {
+        iteration++;
+        end = this.writeLlmCall(traceId, rootId, sessionId, model, this.question(), iteration, end).endUs;
+        if (rng.chance(0.5)) {
+          const [tool] = rng.pick(TOOLS);
+          const toolStart = end + rng.int(50, 400);
+          const toolEnd = toolStart + rng.int(30_000, 900_000);
+          this.emit(
+            this.span(`execute_tool ${tool}`, traceId, rootId, 'INTERNAL', toolStart, toolEnd, {
+              'gen_ai.operation.name': 'execute_tool',
+              'gen_ai.tool.name': tool,
+              'gen_ai.tool.call.arguments': pyDumps({ order_id: `ORD-${rng.int(10000, 99999)}` }),
+              'kitelogik.session_id': sessionId,
+            }),
+          );
+          end = toolEnd;
+        }
+      }
+      const endUs = end + rng.int(150, 1800);
+      this.emit({
+        ...this.span('agent_session', traceId, null, 'INTERNAL', clock, endUs, {
+          'kitelogik.session_id': sessionId,
+          'kitelogik.user_role': role,
+          'gen_ai.request.model': model.request,
+          'kitelogik.delegation_depth': 0,
+          'kitelogik.iteration': iteration,
+        }),
+        spanId: rootId,
+        status: 'OK',
+      });
+      clock = endUs + rng.int(1_000_000, 20_000_000);
+    }
+    return { oldestSessionId, newestSessionId };
+  }
+
   /** Writes sessions of 1-3 traces until at least `sizeBytes` are written. */
   run(sizeBytes: number): { traces: number; sessions: number } {
     const rng = this.rng;
@@ -481,7 +636,8 @@ export function generateOtelTraceFile(options: GenerateOtelTraceOptions): Genera
   try {
     const writer = new TraceWriter(fd, options.seed, options.form);
     const sessionId = `sess_${new Prng(options.seed ^ 0x5eed).hex(12)}`;
-    const { traceId, maxDepth } = writer.writeLongTrace(sessionId, options.spans, BASE_US);
+    const subtree = options.subtreeSpans === undefined ? undefined : { name: SUBTREE_SPAN_NAME, descendants: options.subtreeSpans };
+    const { traceId, maxDepth, subtree: subtreeInfo } = writer.writeLongTrace(sessionId, options.spans, BASE_US, subtree);
     writer.flush();
     return {
       spans: writer.spans,
@@ -494,6 +650,35 @@ export function generateOtelTraceFile(options: GenerateOtelTraceOptions): Genera
       sessionId,
       traceId,
       maxDepth,
+      ...(subtreeInfo ? { subtree: subtreeInfo } : {}),
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes a file of exactly `sessions` small sessions (the sessions table benchmark): each one
+ * trace of 1-3 spans (an `agent_session` root, then maybe a model call and a tool call under
+ * it), sessions one after the other in time, every session id distinct.
+ */
+export function generateOtelSessionsFile(options: GenerateOtelSessionsOptions): GenerateOtelSessionsResult {
+  if (!Number.isInteger(options.sessions) || options.sessions < 1) throw new Error(`sessions must be a positive integer, not ${options.sessions}`);
+  const fd = openSync(options.path, 'w');
+  try {
+    const writer = new TraceWriter(fd, options.seed, options.form ?? 'compact');
+    const { oldestSessionId, newestSessionId } = writer.writeSmallSessions(options.sessions, BASE_US);
+    writer.flush();
+    return {
+      spans: writer.spans,
+      traces: options.sessions,
+      sessions: options.sessions,
+      bytes: writer.bytes,
+      llmSpans: writer.llmSpans,
+      inputTokens: writer.inputTokens,
+      outputTokens: writer.outputTokens,
+      newestSessionId,
+      oldestSessionId,
     };
   } finally {
     closeSync(fd);

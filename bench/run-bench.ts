@@ -2,14 +2,19 @@
  * `npm run bench`: Tracelight's performance figures (DESIGN.md §5, issue 4), measured in one run
  * on this machine as ratios against the simplest possible program doing the same work.
  *
- *   npm run bench [-- --size-mb N | --gb] [--keep] [--no-waterfall] [--no-live] [--only live] [--build] [--cpu-prof]
+ *   npm run bench [-- --size-mb N | --gb] [--keep] [--no-waterfall] [--no-live] [--only PARTS] [--build] [--cpu-prof]
  *
  *   --size-mb N     size of each generated file (compact and pretty), default 200
  *   --gb            1024 MB
  *   --keep          keep the generated files in bench/.data for the next run (else deleted)
- *   --no-waterfall  skip the Chromium parts (the 100k waterfall and the live append in the page)
+ *   --no-waterfall  skip the Chromium parts (the 100k waterfall, the 100k sessions table, the
+ *                   50k-subtree collapse and the live append in the page)
  *   --no-live       skip the live-append latency (API and page)
- *   --only live     measure only the live-append latency; its figures replace those of
+ *   --only PARTS    measure only these parts, a comma-separated list of
+ *                     live       the live-append latency (API and page)
+ *                     sessions   the sessions table of 100,000 sessions in Chromium
+ *                     collapse   collapsing / expanding a 50,000-span subtree of the 100k waterfall
+ *                   (e.g. --only sessions,collapse); their figures replace those of
  *                   bench-report.json (the other figures there stay, from their own run)
  *   --live-appends N, --live-interval-ms M   the API part's steady stream (default 200 every 50 ms)
  *   --live-page-appends N                    spans appended one at a time in the page (default 60)
@@ -30,10 +35,12 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateOtelFile, generateOtelTraceFile, type GenerateOtelResult } from './generate-otel';
+import { generateOtelFile, generateOtelSessionsFile, generateOtelTraceFile, SUBTREE_SPAN_NAME, type GenerateOtelResult } from './generate-otel';
 import { summarizeCpuProfiles } from './cpu-profile';
 import { runWaterfallBench, type WaterfallBenchResult } from './waterfall-bench';
 import { runLivePageBench, type LivePageBenchResult, type LivePageSpan } from './live-page-bench';
+import { runSessionsBench, type SessionsBenchResult } from './sessions-bench';
+import { runCollapseBench, type CollapseBenchResult, type ToggleTiming } from './collapse-bench';
 import { latencyStats, liveSeedText, type LatencyStats } from './live-span';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -44,6 +51,16 @@ const SEED = 1;
 const INGEST_RUNS = 2;
 const WATERFALL_SPANS = 100_000;
 const WATERFALL_SEED = 42;
+/** The sessions table part: this many sessions of 1-3 spans. */
+const SESSIONS_COUNT = 100_000;
+const SESSIONS_SEED = 7;
+/** The sessions pane's share of the main area while it is measured (the app's default is 0.35). */
+const SESSIONS_FRACTION = 0.85;
+/** The collapse part: the 100k trace with one child of the root holding this many descendants. */
+const COLLAPSE_SUBTREE_SPANS = 50_000;
+const COLLAPSE_REPEATS = 5;
+const SCROLL_WHEEL_EVENTS = 300;
+const SCROLL_WHEEL_DELTA_PX = 120;
 const MB = 1024 * 1024;
 
 const GOALS = {
@@ -56,7 +73,13 @@ const GOALS = {
   liveAppendApiP50Ms: 30,
   liveAppendApiP99Ms: 100,
   liveAppendPageP50Ms: 100,
+  sessionsScrollP95FrameMs: 16,
+  sessionsScrollDroppedFrames: 0,
+  collapseMs: 100,
+  expandMs: 100,
 };
+/** Not a goal of issue 4: the sessions table's first rows are held to the waterfall's first render. */
+const SESSIONS_FIRST_ROWS_REFERENCE_MS = 500;
 /** The live API part's burst: pairs of appends this far apart (a parent ending just after its child). */
 const LIVE_PAIRS = 20;
 const LIVE_PAIR_GAP_MS = 20;
@@ -64,7 +87,9 @@ const LIVE_PAGE_WARMUPS = 3;
 const LIVE_PAGE_PAUSE_MS = 100;
 
 const USAGE =
-  'usage: npm run bench [-- --size-mb N | --gb] [--keep] [--no-waterfall] [--no-live] [--only live] [--live-appends N] [--live-interval-ms M] [--live-page-appends N] [--build] [--cpu-prof]\n';
+  'usage: npm run bench [-- --size-mb N | --gb] [--keep] [--no-waterfall] [--no-live] [--only live,sessions,collapse] [--live-appends N] [--live-interval-ms M] [--live-page-appends N] [--build] [--cpu-prof]\n';
+const ONLY_PARTS = ['live', 'sessions', 'collapse'] as const;
+type OnlyPart = (typeof ONLY_PARTS)[number];
 const { values: flags } = parseFlags();
 function parseFlags() {
   try {
@@ -92,8 +117,17 @@ const sizeMb = flags.gb ? 1024 : Number(flags['size-mb']);
 const liveAppends = Number(flags['live-appends']);
 const liveIntervalMs = Number(flags['live-interval-ms']);
 const livePageAppends = Number(flags['live-page-appends']);
-const isOnlyLive = flags.only === 'live';
-if (!(sizeMb > 0) || (flags.only !== undefined && !isOnlyLive) || !(liveAppends > 0) || !(liveIntervalMs > 0) || !(livePageAppends >= 0) || (isOnlyLive && flags['no-live'])) {
+const onlyParts = flags.only === undefined ? null : new Set(flags.only.split(',').map((part) => part.trim()).filter(Boolean));
+const isOnlyValid = onlyParts === null || (onlyParts.size > 0 && [...onlyParts].every((part) => (ONLY_PARTS as readonly string[]).includes(part)));
+if (
+  !(sizeMb > 0) ||
+  !isOnlyValid ||
+  !(liveAppends > 0) ||
+  !(liveIntervalMs > 0) ||
+  !(livePageAppends >= 0) ||
+  (onlyParts?.has('live') && flags['no-live']) ||
+  (onlyParts !== null && (onlyParts.has('sessions') || onlyParts.has('collapse')) && flags['no-waterfall'])
+) {
   process.stderr.write(USAGE);
   process.exit(2);
 }
@@ -465,6 +499,314 @@ function liveReport(live: LiveResult): Record<string, unknown> {
   };
 }
 
+// ---------------------------------------------------------------- sessions table and collapse
+
+const median = (values: number[]) => {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** rAF fires on vsync: a p95 equal to the idle interval (16.7 ms at 60 Hz) means no frame was missed. */
+function frameVerdict(p95: number, idleFrameMs: number, goalMs: number): string {
+  if (p95 <= goalMs) return 'met';
+  return p95 <= idleFrameMs * 1.05 ? `met at vsync (p95 = the ${fmt(idleFrameMs)} ms idle frame)` : 'NOT MET';
+}
+
+interface SessionsPart {
+  data: DataFile<ReturnType<typeof generateOtelSessionsFile>> | null;
+  ingest: ChildResult | null;
+  query: ChildResult | null;
+  bench: SessionsBenchResult | null;
+  error: string | null;
+  app: BuiltApp | null;
+  checks: string[];
+}
+
+/** The sessions table of 100,000 sessions: data, an ingest child, the engine's windows, then Chromium. */
+async function measureSessions(runDir: string, generated: string[]): Promise<SessionsPart> {
+  const part: SessionsPart = { data: null, ingest: null, query: null, bench: null, error: null, app: null, checks: [] };
+  log(`sessions table (${count(SESSIONS_COUNT)} sessions in headless Chromium):`);
+  try {
+    const data = ensureData(`otel-sessions-${SESSIONS_COUNT}-seed${SESSIONS_SEED}.jsonl`, { sessions: SESSIONS_COUNT, seed: SESSIONS_SEED }, (path) =>
+      generateOtelSessionsFile({ path, sessions: SESSIONS_COUNT, seed: SESSIONS_SEED }),
+    );
+    part.data = data;
+    generated.push(data.path);
+    part.app = ensureApp();
+    // Index it once in a child (which then releases the index), so the server resumes it.
+    const sessionsCache = join(runDir, 'sessions');
+    part.ingest = await runChild('ingest', ['--path', data.path, '--cache', sessionsCache]);
+    log(`  indexed in ${fmt(part.ingest.idleMs as number, 0)} ms (${fmt(part.ingest.mbPerSec)} MB/s)`);
+    const info = part.ingest.info as { sessions: number; spans: number };
+    if (info.sessions !== SESSIONS_COUNT) part.checks.push(`sessions: the engine indexed ${info.sessions} sessions, generated ${SESSIONS_COUNT}`);
+    if (part.ingest.firstSessionId !== data.result.newestSessionId) {
+      part.checks.push(`sessions: the engine's newest session is ${String(part.ingest.firstSessionId)}, generated ${data.result.newestSessionId}`);
+    }
+    part.query = await runChild('sessions-query', ['--path', data.path, '--cache', sessionsCache]);
+    const q = part.query as unknown as SessionsQueryWindows & { filtered: SessionsQueryWindows };
+    for (const [label, w] of [['unfiltered', q], ['filtered to the source', q.filtered]] as const) {
+      log(
+        `  engine, ${label}: top window ${fmt(w.coldMs)} ms cold, ${fmt(w.warmMs)} ms warm; middle ${fmt(w.middleMs)} ms (${w.middleRows} rows); ` +
+          `end ${fmt(w.endMs)} ms (${w.endRows} rows)${w.firstShortOffset === null ? '' : `; windows short from row ${count(w.firstShortOffset)} on`}`,
+      );
+      if (w.firstShortOffset !== null) {
+        part.checks.push(
+          `sessions: ${label}, listSessions({offset, limit: 100}) returns fewer rows than there are from offset ${count(w.firstShortOffset)} on ` +
+            `(${w.middleRows} rows at the middle, ${w.endRows} at the end, of ${count(w.total)}): the table shows placeholders past that row`,
+        );
+      }
+    }
+    part.bench = await runSessionsBench({
+      cliPath: part.app.cliPath,
+      file: data.path,
+      cacheDir: sessionsCache,
+      sessionsFraction: SESSIONS_FRACTION,
+      wheelEvents: SCROLL_WHEEL_EVENTS,
+      wheelDeltaPx: SCROLL_WHEEL_DELTA_PX,
+      log,
+    });
+    const b = part.bench;
+    if (b.totalRows !== SESSIONS_COUNT) part.checks.push(`sessions: the grid has ${b.totalRows} rows, expected ${SESSIONS_COUNT}`);
+    if (!b.firstRowText?.includes(data.result.newestSessionId)) {
+      part.checks.push(`sessions: the first row shown is "${b.firstRowText}", expected the newest session ${data.result.newestSessionId}`);
+    }
+    for (const [label, rows] of [['unfiltered', b.middleRows], ['filtered', b.filtered?.middleRows]] as const) {
+      if (rows && !(rows.first > SESSIONS_COUNT * 0.4 && rows.last < SESSIONS_COUNT * 0.6)) {
+        part.checks.push(`sessions: ${label}, after the jump to the middle ${rows.first < 0 ? 'no session row is in view' : `rows ${rows.first}..${rows.last} are in view`}`);
+      }
+    }
+    log(`  first rows ${fmt(b.firstRowsMs, 0)} ms, wheel p95 ${fmt(b.wheel.p95Ms)} ms (${b.wheel.droppedFrames} dropped)`);
+  } catch (error) {
+    part.error = (error as Error).message;
+    log(`  sessions table failed: ${part.error}`);
+  }
+  return part;
+}
+
+interface SessionsQueryWindows {
+  total: number;
+  coldMs: number;
+  warmMs: number;
+  middleMs: number;
+  middleRows: number;
+  endMs: number;
+  endRows: number;
+  firstShortOffset: number | null;
+}
+
+function sessionsLines(part: SessionsPart): string[] {
+  const b = part.bench;
+  if (!b) return [`sessions 100k: not measured (${part.error})`];
+  const q = part.query as unknown as SessionsQueryWindows & { filtered: SessionsQueryWindows };
+  const lines: string[] = [];
+  const rpc = b.coldRpc
+    .map((c) => `${c.method} ${c.sentMs}→${c.answeredMs ?? '?'}${c.responseBytes && c.responseBytes > 10_000 ? ` (${fmt(c.responseBytes / 1024, 0)} KB)` : ''}`)
+    .join(', ');
+  lines.push(
+    `sessions 100k first rows: ${fmt(b.firstRowsMs, 0)} ms (navigation start → first session row painted, fresh browser and engine: ` +
+      `DOMContentLoaded at ${fmt(b.domContentLoadedMs ?? NaN, 0)} ms, RPC ${rpc} ms; engine's top window ${fmt(q.coldMs)} ms cold / ${fmt(q.warmMs)} ms warm; ` +
+      `reload ${fmt(b.warmFirstRowsMs, 0)} ms; no goal of its own, the 100k waterfall's first render goal is ≤ ${SESSIONS_FIRST_ROWS_REFERENCE_MS} ms: ` +
+      `${b.firstRowsMs <= SESSIONS_FIRST_ROWS_REFERENCE_MS ? 'within it' : 'over it'})`,
+  );
+  const short = (w: SessionsQueryWindows) =>
+    w.firstShortOffset === null ? 'every window full' : `windows come back short from row ${count(w.firstShortOffset)} on: rows past it stay placeholders`;
+  const scroll = (label: string, f: SessionsBenchResult['wheel'], how: string, idleFrameMs: number) =>
+    `sessions 100k ${label} p95 frame: ${fmt(f.p95Ms)} ms (${how}, ${b.rowsInView} rows in view: p50 ${fmt(f.p50Ms)}, max ${fmt(f.maxMs)}; ` +
+    `${f.droppedFrames} of ${f.frames} frames dropped; work p50 ${fmt(f.workP50Ms)} / p95 ${fmt(f.workP95Ms)} / max ${fmt(f.workMaxMs)} ms; ` +
+    `${f.placeholderFrames} frames with placeholder rows; goal ≤ ${GOALS.sessionsScrollP95FrameMs} ms: ${frameVerdict(f.p95Ms, idleFrameMs, GOALS.sessionsScrollP95FrameMs)})`;
+  const wheelHow = `mouse wheel ${SCROLL_WHEEL_EVENTS} × ${SCROLL_WHEEL_DELTA_PX} px from the top`;
+  const stepHow = `${SCROLL_WHEEL_DELTA_PX} px every frame, on from there`;
+  const dropped = (label: string, f: SessionsBenchResult['wheel'], idleFrameMs: number) =>
+    `sessions 100k ${label} dropped frames: ${f.droppedFrames} of ${f.frames} (deltas over 1.5× the ${fmt(idleFrameMs)} ms idle frame; ` +
+    `goal ${GOALS.sessionsScrollDroppedFrames}: ${verdict(f.droppedFrames <= GOALS.sessionsScrollDroppedFrames)})`;
+  const work = (label: string, f: SessionsBenchResult['wheel'], idleFrameMs: number) =>
+    `sessions 100k ${label} work p95: ${fmt(f.workP95Ms)} ms (main thread per frame: frame start → rendered; max ${fmt(f.workMaxMs)}; ` +
+    `fits in the ${fmt(idleFrameMs)} ms frame: ${f.workP95Ms <= idleFrameMs ? 'yes' : 'no'}; no goal of its own)`;
+  const jump = (label: string, ms: number, rows: { first: number; last: number }, engineMs: number, w: SessionsQueryWindows) =>
+    `sessions 100k ${label}: ${Number.isFinite(ms) ? `${fmt(ms, 0)} ms` : 'never (no real rows within 30 s)'} ` +
+    `(scrollTop to the middle → only real rows in view${rows.first >= 0 ? `, rows ${count(rows.first)}–${count(rows.last)}` : ''}; ` +
+    `engine window there ${fmt(engineMs)} ms with ${w.middleRows} rows; ${short(w)}; no goal)`;
+
+  // Unfiltered (the table as it opens: sessions of every source).
+  lines.push(scroll('scroll', b.wheel, wheelHow, b.idleFrameMs));
+  lines.push(dropped('scroll', b.wheel, b.idleFrameMs));
+  lines.push(work('scroll', b.wheel, b.idleFrameMs));
+  lines.push(scroll('scrollTop', b.scrollTop, stepHow, b.idleFrameMs));
+  lines.push(dropped('scrollTop', b.scrollTop, b.idleFrameMs));
+  lines.push(work('scrollTop', b.scrollTop, b.idleFrameMs));
+  lines.push(jump('jump to middle', b.jumpToMiddleMs, b.middleRows, q.middleMs, q));
+  // Filtered to the source (clicking it in the sidebar): the engine's per-source query path.
+  const f = b.filtered;
+  if (f) {
+    lines.push(scroll('filtered scroll', f.wheel, `source filter on, ${wheelHow}`, f.idleFrameMs));
+    lines.push(dropped('filtered scroll', f.wheel, f.idleFrameMs));
+    lines.push(scroll('filtered scrollTop', f.scrollTop, `source filter on, ${stepHow}`, f.idleFrameMs));
+    lines.push(dropped('filtered scrollTop', f.scrollTop, f.idleFrameMs));
+    lines.push(jump('filtered jump to middle', f.jumpToMiddleMs, f.middleRows, q.filtered.middleMs, q.filtered));
+  } else {
+    lines.push(`sessions 100k filtered: not measured (${b.filteredError})`);
+  }
+  lines.push(
+    `sessions 100k JS heap: ${fmt(b.jsHeapMb)} MB (after GC, after scrolling; sessions pane at ${SESSIONS_FRACTION * 100}% of the main area, ${fmt(b.gridHeightPx, 0)} px; ` +
+      `data ${fmt(part.data!.result.bytes / MB)} MB, ${count(part.data!.result.spans)} spans, indexed in ${fmt(part.ingest!.idleMs as number, 0)} ms)`,
+  );
+  if (part.app?.isBuildStale) lines.push('sessions 100k note: out/ was older than src/ — these figures are for the previous build');
+  return lines;
+}
+
+function sessionsReport(part: SessionsPart): Record<string, unknown> {
+  const b = part.bench;
+  const f = b?.filtered ?? null;
+  const q = part.query as unknown as (SessionsQueryWindows & { filtered: SessionsQueryWindows }) | null;
+  const r = (n: number | undefined, digits = 1) => (n === undefined ? null : round(n, digits));
+  return {
+    sessions100kFirstRowsMs: r(b?.firstRowsMs),
+    sessions100kWarmFirstRowsMs: r(b?.warmFirstRowsMs),
+    sessions100kScrollP95FrameMs: r(b?.wheel.p95Ms, 2),
+    sessions100kScrollP50FrameMs: r(b?.wheel.p50Ms, 2),
+    sessions100kScrollMaxFrameMs: r(b?.wheel.maxMs, 2),
+    sessions100kScrollDroppedFrames: b ? b.wheel.droppedFrames : null,
+    sessions100kScrollP95FrameWorkMs: r(b?.wheel.workP95Ms, 2),
+    sessions100kScrollPlaceholderFrames: b ? b.wheel.placeholderFrames : null,
+    sessions100kScrollTopP95FrameMs: r(b?.scrollTop.p95Ms, 2),
+    sessions100kScrollTopDroppedFrames: b ? b.scrollTop.droppedFrames : null,
+    sessions100kScrollTopP95FrameWorkMs: r(b?.scrollTop.workP95Ms, 2),
+    sessions100kScrollTopPlaceholderFrames: b ? b.scrollTop.placeholderFrames : null,
+    sessions100kJumpToMiddleMs: b ? (Number.isFinite(b.jumpToMiddleMs) ? round(b.jumpToMiddleMs) : null) : null,
+    sessions100kFilteredScrollP95FrameMs: r(f?.wheel.p95Ms, 2),
+    sessions100kFilteredScrollDroppedFrames: f ? f.wheel.droppedFrames : null,
+    sessions100kFilteredScrollP95FrameWorkMs: r(f?.wheel.workP95Ms, 2),
+    sessions100kFilteredScrollPlaceholderFrames: f ? f.wheel.placeholderFrames : null,
+    sessions100kFilteredScrollTopP95FrameMs: r(f?.scrollTop.p95Ms, 2),
+    sessions100kFilteredScrollTopDroppedFrames: f ? f.scrollTop.droppedFrames : null,
+    sessions100kFilteredScrollTopP95FrameWorkMs: r(f?.scrollTop.workP95Ms, 2),
+    sessions100kFilteredScrollTopPlaceholderFrames: f ? f.scrollTop.placeholderFrames : null,
+    sessions100kFilteredJumpToMiddleMs: f ? (Number.isFinite(f.jumpToMiddleMs) ? round(f.jumpToMiddleMs) : null) : null,
+    sessions100kIdleFrameMs: r(b?.idleFrameMs, 2),
+    sessions100kRowsInView: b ? b.rowsInView : null,
+    sessions100kJsHeapMb: r(b?.jsHeapMb),
+    sessions100kEngineTopWindowColdMs: q ? round(q.coldMs, 2) : null,
+    sessions100kEngineTopWindowWarmMs: q ? round(q.warmMs, 2) : null,
+    sessions100kEngineMiddleWindowMs: q ? round(q.middleMs, 2) : null,
+    sessions100kEngineFilteredMiddleWindowMs: q ? round(q.filtered.middleMs, 2) : null,
+    sessions100kEngineFirstShortWindowOffset: q ? q.firstShortOffset : null,
+    sessions100kEngineFilteredFirstShortWindowOffset: q ? q.filtered.firstShortOffset : null,
+    sessions100kIngestMs: part.ingest ? round(part.ingest.idleMs as number) : null,
+  };
+}
+
+interface CollapsePart {
+  data: DataFile<ReturnType<typeof generateOtelTraceFile>> | null;
+  ingest: ChildResult | null;
+  query: ChildResult | null;
+  bench: CollapseBenchResult | null;
+  error: string | null;
+  app: BuiltApp | null;
+  checks: string[];
+}
+
+/** Collapse / expand of the 50k subtree: data, an ingest child, the engine alone, then Chromium. */
+async function measureCollapse(runDir: string, generated: string[]): Promise<CollapsePart> {
+  const part: CollapsePart = { data: null, ingest: null, query: null, bench: null, error: null, app: null, checks: [] };
+  log(`collapse (a ${count(COLLAPSE_SUBTREE_SPANS)}-span subtree of a ${count(WATERFALL_SPANS)}-span waterfall in headless Chromium, ${COLLAPSE_REPEATS} times each way):`);
+  try {
+    const name = `otel-trace-${WATERFALL_SPANS}-seed${WATERFALL_SEED}-subtree${COLLAPSE_SUBTREE_SPANS}.jsonl`;
+    const params = { form: 'compact', spans: WATERFALL_SPANS, seed: WATERFALL_SEED, subtreeSpans: COLLAPSE_SUBTREE_SPANS };
+    const data = ensureData(name, params, (path) =>
+      generateOtelTraceFile({ path, form: 'compact', spans: WATERFALL_SPANS, seed: WATERFALL_SEED, subtreeSpans: COLLAPSE_SUBTREE_SPANS }),
+    );
+    part.data = data;
+    generated.push(data.path);
+    const subtree = data.result.subtree!;
+    part.app = ensureApp();
+    const collapseCache = join(runDir, 'collapse');
+    part.ingest = await runChild('ingest', ['--path', data.path, '--cache', collapseCache]);
+    log(`  indexed in ${fmt(part.ingest.idleMs as number, 0)} ms (${fmt(part.ingest.mbPerSec)} MB/s)`);
+    const sessionId = String(part.ingest.firstSessionId);
+    if (sessionId !== data.result.sessionId) part.checks.push(`collapse: engine's session is ${sessionId}, generated ${data.result.sessionId}`);
+    part.query = await runChild('collapse-query', [
+      '--path', data.path,
+      '--cache', collapseCache,
+      '--session', sessionId,
+      '--span-name', SUBTREE_SPAN_NAME,
+      '--repeats', String(COLLAPSE_REPEATS),
+    ]);
+    const q = part.query;
+    if ((q.totalRows as number) - (q.collapsedRows as number) !== subtree.descendants) {
+      part.checks.push(`collapse: collapsing ${SUBTREE_SPAN_NAME} hides ${(q.totalRows as number) - (q.collapsedRows as number)} rows in the engine, it has ${subtree.descendants} descendants`);
+    }
+    log(`  engine alone: getWaterfall collapsed ${fmt(median(q.collapseMs as number[]))} ms, expanded ${fmt(median(q.expandMs as number[]))} ms (median), same keys again ${fmt(q.sameKeysMs as number, 2)} ms`);
+    part.bench = await runCollapseBench({
+      cliPath: part.app.cliPath,
+      file: data.path,
+      sourceId: 's1',
+      sessionId,
+      cacheDir: collapseCache,
+      spanName: SUBTREE_SPAN_NAME,
+      descendants: subtree.descendants,
+      repeats: COLLAPSE_REPEATS,
+      log,
+    });
+    const b = part.bench;
+    if (b.totalRows !== WATERFALL_SPANS) part.checks.push(`collapse: the grid has ${b.totalRows} rows, expected ${WATERFALL_SPANS}`);
+    log(`  collapse ${fmt(median(b.collapse.map((t) => t.domMs)))} ms, expand ${fmt(median(b.expand.map((t) => t.domMs)))} ms (median, click → DOM)`);
+  } catch (error) {
+    part.error = (error as Error).message;
+    log(`  collapse failed: ${part.error}`);
+  }
+  return part;
+}
+
+function collapseLines(part: CollapsePart): string[] {
+  const b = part.bench;
+  if (!b) return [`collapse 50k: not measured (${part.error})`];
+  const q = part.query!;
+  const line = (action: 'collapse' | 'expand', runs: ToggleTiming[], engineMs: number[], goal: number) => {
+    const m = (key: keyof ToggleTiming) => median(runs.map((t) => t[key] as number));
+    const dom = m('domMs');
+    const list = runs.map((t) => fmt(t.domMs, 0)).join(', ');
+    return (
+      `${action} 50k: ${fmt(dom, 0)} ms (median of ${runs.length}: ${list}; click on "${action === 'collapse' ? 'Collapse' : 'Expand'} ${SUBTREE_SPAN_NAME}" → ` +
+      `the DOM shows it ${action === 'collapse' ? 'collapsed' : 'expanded'} with the rows below re-rendered, ${b.totalRows - (action === 'collapse' ? 0 : b.collapsedRows)} → ` +
+      `${action === 'collapse' ? b.collapsedRows : b.totalRows} rows; painted ${fmt(m('paintedMs'), 0)} ms. Where: click → getWaterfall sent ${fmt(m('requestMs'))}, ` +
+      `its round trip ${fmt(m('rpcMs'))} (the engine alone ${fmt(median(engineMs))}), answer → DOM ${fmt(m('renderMs'))} ms; ` +
+      `goal < ${goal} ms: ${verdict(dom < goal)})`
+    );
+  };
+  const lines = [
+    line('collapse', b.collapse, q.collapseMs as number[], GOALS.collapseMs),
+    line('expand', b.expand, q.expandMs as number[], GOALS.expandMs),
+  ];
+  if (part.app?.isBuildStale) lines.push('collapse 50k note: out/ was older than src/ — these figures are for the previous build');
+  return lines;
+}
+
+function collapseReport(part: CollapsePart): Record<string, unknown> {
+  const b = part.bench;
+  const q = part.query;
+  const med = (runs: ToggleTiming[] | undefined, key: keyof ToggleTiming, digits = 1) => (runs ? round(median(runs.map((t) => t[key] as number)), digits) : null);
+  return {
+    collapse50kMs: med(b?.collapse, 'domMs'),
+    expand50kMs: med(b?.expand, 'domMs'),
+    collapse50kPaintedMs: med(b?.collapse, 'paintedMs'),
+    expand50kPaintedMs: med(b?.expand, 'paintedMs'),
+    collapse50kMaxMs: b ? round(Math.max(...b.collapse.map((t) => t.domMs))) : null,
+    expand50kMaxMs: b ? round(Math.max(...b.expand.map((t) => t.domMs))) : null,
+    collapse50kRequestMs: med(b?.collapse, 'requestMs', 2),
+    expand50kRequestMs: med(b?.expand, 'requestMs', 2),
+    collapse50kGetWaterfallRoundTripMs: med(b?.collapse, 'rpcMs', 2),
+    expand50kGetWaterfallRoundTripMs: med(b?.expand, 'rpcMs', 2),
+    collapse50kRenderMs: med(b?.collapse, 'renderMs', 2),
+    expand50kRenderMs: med(b?.expand, 'renderMs', 2),
+    collapse50kEngineGetWaterfallMs: q ? round(median(q.collapseMs as number[]), 2) : null,
+    expand50kEngineGetWaterfallMs: q ? round(median(q.expandMs as number[]), 2) : null,
+    collapse50kRuns: b ? roundDeep(b.collapse) : null,
+    expand50kRuns: b ? roundDeep(b.expand) : null,
+  };
+}
+
 function describeMachine() {
   return {
     cpus: cpus().length,
@@ -476,21 +818,63 @@ function describeMachine() {
   };
 }
 
+/** Printed lines that belong to each part (replaced when the part is measured alone). */
+const PART_LINE_PREFIXES: Record<OnlyPart, string[]> = {
+  live: ['live append'],
+  sessions: ['sessions 100k'],
+  collapse: ['collapse 50k', 'expand 50k'],
+};
+
 /**
- * `--only live`: the live figures alone. They replace the live keys and lines of an existing
- * bench-report.json (the rest stays, from its own run), or make a report of their own.
+ * `--only PARTS`: those parts' figures alone. They replace the keys and lines of those parts in
+ * an existing bench-report.json (the rest stays, from its own run), or make a report of their own.
  */
-async function mainOnlyLive(): Promise<void> {
+async function mainOnly(parts: Set<string>): Promise<void> {
   const started = performance.now();
   const runDir = join(DATA_DIR, `run-${process.pid}`);
   mkdirSync(runDir, { recursive: true });
+  const generated: string[] = [];
   try {
     const machine = describeMachine();
-    log(`Tracelight bench, live append only, on ${machine.cpus} cpus (${machine.cpuModel}), node ${machine.nodeVersion}`);
+    const names = ONLY_PARTS.filter((part) => parts.has(part));
+    log(`Tracelight bench, only ${names.join(', ')}, on ${machine.cpus} cpus (${machine.cpuModel}), node ${machine.nodeVersion}`);
     if (machine.loadAverageAtStart > 0.5) log(`  note: load average ${machine.loadAverageAtStart} — other processes are busy, figures will be noisy`);
-    const live = await measureLive(runDir);
-    const lines = liveLines(live);
+    const lines: string[] = [];
+    const figures: Record<string, unknown> = {};
+    const raw: Record<string, unknown> = {};
+    const data: Record<string, unknown> = {};
+    const checks: string[] = [];
+    if (parts.has('sessions')) {
+      const part = await measureSessions(runDir, generated);
+      lines.push(...sessionsLines(part));
+      Object.assign(figures, sessionsReport(part));
+      raw.sessionsIngest = part.ingest;
+      raw.sessionsQuery = part.query;
+      raw.sessions = part.bench;
+      raw.sessionsError = part.error;
+      data.sessions = part.data ? { ...part.data.result, isReused: part.data.isReused } : null;
+      checks.push(...part.checks);
+    }
+    if (parts.has('collapse')) {
+      const part = await measureCollapse(runDir, generated);
+      lines.push(...collapseLines(part));
+      Object.assign(figures, collapseReport(part));
+      raw.collapseIngest = part.ingest;
+      raw.collapseQuery = part.query;
+      raw.collapse = part.bench;
+      raw.collapseError = part.error;
+      data.collapse = part.data ? { ...part.data.result, isReused: part.data.isReused } : null;
+      checks.push(...part.checks);
+    }
+    if (parts.has('live')) {
+      const live = await measureLive(runDir);
+      lines.push(...liveLines(live));
+      Object.assign(figures, liveReport(live));
+      raw.live = { api: live.apiChild, page: live.page };
+    }
+    lines.push(...checks.map((check) => `CHECK FAILED: ${check}`));
     for (const line of lines) process.stdout.write(`${line}\n`);
+
     const reportPath = join(REPO, 'bench-report.json');
     let report: Record<string, unknown> = {};
     try {
@@ -498,25 +882,38 @@ async function mainOnlyLive(): Promise<void> {
     } catch {
       report = {};
     }
-    const oldLines = Array.isArray(report.lines) ? (report.lines as string[]).filter((l) => !l.startsWith('live append')) : [];
-    const raw = (report.raw ?? {}) as Record<string, unknown>;
-    Object.assign(report, liveReport(live), {
+    // This run's parts replace their own lines and checks (a part's checks start with its name).
+    const prefixes = [...names.flatMap((part) => PART_LINE_PREFIXES[part]), ...names.map((part) => `CHECK FAILED: ${part}:`)];
+    const isOwnCheck = (check: string) => names.some((part) => check.startsWith(`${part}:`));
+    const isOwnLine = (line: string) => prefixes.some((prefix) => line.startsWith(prefix));
+    const oldLines = Array.isArray(report.lines) ? (report.lines as string[]).filter((line) => !isOwnLine(line)) : [];
+    const oldChecks = Array.isArray(report.checks) ? (report.checks as string[]).filter((check) => !isOwnCheck(check)) : [];
+    const machineKey = names.length === 1 && names[0] === 'live' ? 'machineAtLive' : `machineAt${names.map((n) => n[0].toUpperCase() + n.slice(1)).join('')}`;
+    Object.assign(report, figures, {
       goals: { ...((report.goals as object) ?? {}), ...GOALS },
-      machineAtLive: { ...machine, loadAverageAtEnd: round(loadavg()[0], 2) },
+      [machineKey]: { ...machine, loadAverageAtEnd: round(loadavg()[0], 2) },
       lines: [...oldLines, ...lines],
-      raw: { ...raw, live: { api: live.apiChild, page: live.page } },
+      raw: { ...((report.raw as object) ?? {}), ...raw },
+      data: { ...((report.data as object) ?? {}), ...data },
+      checks: [...oldChecks, ...checks],
     });
     writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
-    log(`updated the live figures of bench-report.json (${fmt((performance.now() - started) / 1000, 0)} s)`);
+    log(`updated the ${names.join(', ')} figures of bench-report.json (${fmt((performance.now() - started) / 1000, 0)} s)`);
   } finally {
     rmSync(runDir, { recursive: true, force: true });
+    if (!flags.keep) {
+      for (const path of generated) {
+        rmSync(path, { force: true });
+        rmSync(`${path}.meta.json`, { force: true });
+      }
+    }
   }
 }
 
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
-  if (isOnlyLive) return mainOnlyLive();
+  if (onlyParts !== null) return mainOnly(onlyParts);
   const started = performance.now();
   const runDir = join(DATA_DIR, `run-${process.pid}`);
   const cache = (name: string) => join(runDir, name);
@@ -641,10 +1038,15 @@ async function main(): Promise<void> {
       }
     }
 
-    // 7. Live append: API and page.
+    // 7. The sessions table of 100k sessions, and collapsing a 50k-span subtree, in Chromium.
+    const sessionsPart = flags['no-waterfall'] ? null : await measureSessions(runDir, generated);
+    const collapsePart = flags['no-waterfall'] ? null : await measureCollapse(runDir, generated);
+    for (const part of [sessionsPart, collapsePart]) if (part) checks.push(...part.checks);
+
+    // 8. Live append: API and page.
     const live = flags['no-live'] ? null : await measureLive(runDir);
 
-    // 8. CPU profile of one extra ingest (never one of the measured runs).
+    // 9. CPU profile of one extra ingest (never one of the measured runs).
     let profileTop: ReturnType<typeof summarizeCpuProfiles> | null = null;
     let profileWallMs = NaN;
     if (flags['cpu-prof']) {
@@ -740,6 +1142,8 @@ async function main(): Promise<void> {
     } else if (!flags['no-waterfall']) {
       say(`waterfall 100k: not measured (${waterfallError})`);
     }
+    if (sessionsPart) for (const line of sessionsLines(sessionsPart)) say(line);
+    if (collapsePart) for (const line of collapseLines(collapsePart)) say(line);
     if (live) for (const line of liveLines(live)) say(line);
     for (const check of checks) say(`CHECK FAILED: ${check}`);
     if (profileTop) {
@@ -769,6 +1173,8 @@ async function main(): Promise<void> {
       waterfall100kEngineFirstWindowWarmMs: waterfallQuery ? round(waterfallQuery.warmMs as number, 2) : null,
       waterfall100kJumpToMiddleMs: waterfall ? round(waterfall.jumpToMiddleMs) : null,
       waterfall100kJsHeapMb: waterfall ? round(waterfall.jsHeapMb) : null,
+      ...(sessionsPart ? sessionsReport(sessionsPart) : {}),
+      ...(collapsePart ? collapseReport(collapsePart) : {}),
       ...(live ? liveReport(live) : {}),
       baselineCompactMBps: round(baseline.compact.mbPerSec),
       baselinePrettyMBps: round(baseline.pretty.mbPerSec),
@@ -794,6 +1200,8 @@ async function main(): Promise<void> {
         compact: { ...compact.result, isReused: compact.isReused },
         pretty: { ...pretty.result, isReused: pretty.isReused },
         waterfall: waterfallData ? { ...waterfallData.result, isReused: waterfallData.isReused } : null,
+        sessions: sessionsPart?.data ? { ...sessionsPart.data.result, isReused: sessionsPart.data.isReused } : null,
+        collapse: collapsePart?.data ? { ...collapsePart.data.result, isReused: collapsePart.data.isReused } : null,
       },
       app: { builtAt: builtAt === null ? null : new Date(builtAt).toISOString(), isBuildStale },
       raw: {
@@ -806,6 +1214,14 @@ async function main(): Promise<void> {
         waterfallQuery,
         waterfall,
         waterfallError,
+        sessionsIngest: sessionsPart?.ingest ?? null,
+        sessionsQuery: sessionsPart?.query ?? null,
+        sessions: sessionsPart?.bench ?? null,
+        sessionsError: sessionsPart?.error ?? null,
+        collapseIngest: collapsePart?.ingest ?? null,
+        collapseQuery: collapsePart?.query ?? null,
+        collapse: collapsePart?.bench ?? null,
+        collapseError: collapsePart?.error ?? null,
         live: live ? { api: live.apiChild, page: live.page } : null,
       },
       profile: profileTop ? { ...profileTop, wallMs: round(profileWallMs) } : null,

@@ -9,6 +9,8 @@
  *     start to rendered) and whether placeholder rows were in view;
  *   - a jump to the middle of the trace until real rows fill the viewport;
  *   - the page's JS heap after a garbage collection.
+ * The page-side probes and the scroll measurement are functions of a GridTarget, so the sessions
+ * table (bench/sessions-bench.ts) is measured the same way.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -78,21 +80,41 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-/** Installed before any page script: watches every frame for the first visible waterfall row. */
-const FIRST_ROW_PROBE = `(() => {
+/** A virtualized grid of the page: how the page-side scripts find it, its data rows and their placeholders. */
+export interface GridTarget {
+  /** The scrolling grid element. */
+  grid: string;
+  /** Its data rows, relative to the grid (a header row must not match). */
+  row: string;
+  /** The element holding the rows and placeholder rows as children, relative to the grid. */
+  canvas: string;
+}
+
+export const WATERFALL_GRID: GridTarget = {
+  grid: '[role="treegrid"][aria-label="Waterfall"]',
+  row: '[role="row"]',
+  canvas: '[role="rowgroup"]',
+};
+
+/** Quoted for a page script. */
+const js = (value: string) => JSON.stringify(value);
+
+/** Installed before any page script: watches every frame for the first visible row of the grid. */
+export function firstRowProbe(target: GridTarget): string {
+  return `(() => {
   const state = { detectedMs: null, paintedMs: null, label: null, domContentLoadedMs: null, scriptsLoadedMs: null };
   window.__tlFirstRow = state;
   const channel = new MessageChannel();
   channel.port1.onmessage = () => { state.paintedMs = performance.now(); };
   const check = () => {
-    const grid = document.querySelector('[role="treegrid"][aria-label="Waterfall"]');
+    const grid = document.querySelector(${js(target.grid)});
     if (grid) {
       const box = grid.getBoundingClientRect();
-      for (const row of grid.querySelectorAll('[role="row"]')) {
+      for (const row of grid.querySelectorAll(${js(target.row)})) {
         const r = row.getBoundingClientRect();
         if (r.width > 0 && r.height > 0 && r.bottom > box.top && r.top < box.bottom && r.top < innerHeight) {
           state.detectedMs = performance.now();
-          state.label = row.getAttribute('aria-label');
+          state.label = row.getAttribute('aria-label') || (row.textContent || '').slice(0, 120);
           const nav = performance.getEntriesByType('navigation')[0];
           const scripts = performance.getEntriesByType('resource').filter((e) => e.initiatorType === 'script');
           state.domContentLoadedMs = nav ? nav.domContentLoadedEventEnd : null;
@@ -107,8 +129,9 @@ const FIRST_ROW_PROBE = `(() => {
   };
   requestAnimationFrame(check);
 })();`;
+}
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
@@ -164,8 +187,8 @@ export async function waitUntilIndexed(url: string, timeoutMs: number): Promise<
   }
 }
 
-/** Navigates to the deep link and returns the first-row times measured in the page. */
-interface FirstRow {
+/** The first-row times measured in the page (firstRowProbe). */
+export interface FirstRow {
   paintedMs: number;
   detectedMs: number;
   label: string | null;
@@ -182,7 +205,7 @@ export interface RpcCall {
 }
 
 /** Records the page's RPC requests and responses over its WebSocket, on the Node clock. */
-function recordRpc(page: Page): { stop(): void; rebase(originEpochMs: number): RpcCall[] } {
+export function recordRpc(page: Page): { stop(): void; rebase(originEpochMs: number): RpcCall[] } {
   const pending = new Map<number, { method: string; sentEpoch: number; answeredEpoch: number | null; bytes: number | null }>();
   const order: { method: string; sentEpoch: number; answeredEpoch: number | null; bytes: number | null }[] = [];
   let isStopped = false;
@@ -221,21 +244,23 @@ function recordRpc(page: Page): { stop(): void; rebase(originEpochMs: number): R
   };
 }
 
-async function openAndMeasure(page: Page, link: string): Promise<FirstRow> {
+/** Navigates to the link and returns the first-row times measured in the page (firstRowProbe installed). */
+export async function openAndMeasure(page: Page, link: string): Promise<FirstRow> {
   await page.goto(link, { waitUntil: 'commit' });
   // Polled from here: waitForFunction would eval in the page, which its CSP forbids.
   const deadline = Date.now() + 120_000;
   for (;;) {
     const state = (await page.evaluate(FIRST_ROW_STATE)) as FirstRow | null;
     if (state) return state;
-    if (Date.now() > deadline) throw new Error('no waterfall row within 120 s');
+    if (Date.now() > deadline) throw new Error('no row within 120 s');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
 /** Page-side frame recorder: rAF deltas plus, per frame, whether placeholder rows were in view. */
-const RECORDER = `(() => {
-  const grid = document.querySelector('[role="treegrid"][aria-label="Waterfall"]');
+export function recorderScript(target: GridTarget): string {
+  return `(() => {
+  const grid = document.querySelector(${js(target.grid)});
   const rec = { deltas: [], works: [], long: [], placeholderFrames: 0, stop: false, startTop: grid.scrollTop, startMs: performance.now() };
   window.__tlRec = rec;
   // Posted from rAF, delivered once the frame is rendered: its time minus the frame's start
@@ -247,7 +272,7 @@ const RECORDER = `(() => {
     rec.works.push(work);
     if (work > 16 && rec.long.length < 40) rec.long.push({ atMs: Math.round(event.data - rec.startMs), workMs: Math.round(work * 10) / 10, scrollTopPx: Math.round(grid.scrollTop) });
     const box = grid.getBoundingClientRect();
-    const canvas = grid.querySelector('[role="rowgroup"]') || grid;
+    const canvas = grid.querySelector(${js(target.canvas)}) || grid;
     for (const el of canvas.children) {
       if (el.getAttribute('role') === 'row') continue;
       const r = el.getBoundingClientRect();
@@ -263,15 +288,16 @@ const RECORDER = `(() => {
   };
   requestAnimationFrame(frame);
 })()`;
+}
 
 /**
  * Page-side scripts are strings: functions passed to page.evaluate would be serialized after
  * tsx/esbuild rewrote them (its `__name` helper does not exist in the page). They go through
  * page.evaluate (DevTools evaluation, which the page's strict CSP allows), never waitForFunction.
  */
-function scrollTopSteps(steps: number, px: number): string {
+export function scrollTopSteps(steps: number, px: number, target: GridTarget = WATERFALL_GRID): string {
   return `new Promise((resolve) => {
-    const grid = document.querySelector('[role="treegrid"][aria-label="Waterfall"]');
+    const grid = document.querySelector(${js(target.grid)});
     let i = 0;
     const step = () => {
       if (i++ >= ${steps}) return resolve();
@@ -282,13 +308,15 @@ function scrollTopSteps(steps: number, px: number): string {
   })`;
 }
 
-const JUMP_TO_MIDDLE = `new Promise((resolve) => {
-  const grid = document.querySelector('[role="treegrid"][aria-label="Waterfall"]');
+/** Scrolls to the middle; resolves with the ms until only real rows are in view (NaN after 30 s). */
+export function jumpToMiddleScript(target: GridTarget): string {
+  return `new Promise((resolve) => {
+  const grid = document.querySelector(${js(target.grid)});
   const start = performance.now();
   grid.scrollTop = grid.scrollHeight / 2;
   const check = () => {
     const box = grid.getBoundingClientRect();
-    const canvas = grid.querySelector('[role="rowgroup"]') || grid;
+    const canvas = grid.querySelector(${js(target.canvas)}) || grid;
     let rows = 0;
     let placeholders = 0;
     for (const el of canvas.children) {
@@ -303,18 +331,21 @@ const JUMP_TO_MIDDLE = `new Promise((resolve) => {
   };
   requestAnimationFrame(check);
 })`;
+}
 
-const STOP_RECORDER = `(() => {
+function stopRecorderScript(target: GridTarget): string {
+  return `(() => {
   const r = window.__tlRec;
   r.stop = true;
-  const grid = document.querySelector('[role="treegrid"][aria-label="Waterfall"]');
+  const grid = document.querySelector(${js(target.grid)});
   return { deltas: r.deltas, works: r.works, long: r.long, placeholderFrames: r.placeholderFrames, scrolledPx: grid.scrollTop - r.startTop, durationMs: performance.now() - r.startMs };
 })()`;
+}
 
 const FIRST_ROW_STATE = `(() => { const s = window.__tlFirstRow; return s && s.paintedMs !== null ? s : null; })()`;
 
-async function stopRecorder(page: Page, idleFrameMs: number): Promise<FrameStats> {
-  const rec = (await page.evaluate(STOP_RECORDER)) as { deltas: number[]; works: number[]; long: FrameStats['longFrames']; placeholderFrames: number; scrolledPx: number; durationMs: number };
+export async function stopRecorder(page: Page, idleFrameMs: number, target: GridTarget = WATERFALL_GRID): Promise<FrameStats> {
+  const rec = (await page.evaluate(stopRecorderScript(target))) as { deltas: number[]; works: number[]; long: FrameStats['longFrames']; placeholderFrames: number; scrolledPx: number; durationMs: number };
   const sorted = [...rec.deltas].sort((a, b) => a - b);
   const works = [...rec.works].sort((a, b) => a - b);
   return {
@@ -334,6 +365,40 @@ async function stopRecorder(page: Page, idleFrameMs: number): Promise<FrameStats
   };
 }
 
+/**
+ * On an open page whose mouse is over the grid: the idle frame cadence (1 s), then frames
+ * while the mouse wheel scrolls it, then while scrollTop steps once per frame, then a jump to
+ * the middle until only real rows are in view.
+ */
+export async function measureGridScroll(
+  page: Page,
+  target: GridTarget,
+  options: { wheelEvents: number; wheelDeltaPx: number },
+): Promise<{ idleFrameMs: number; wheel: FrameStats; scrollTop: FrameStats; jumpToMiddleMs: number }> {
+  const recorder = recorderScript(target);
+  // Idle cadence: what one frame is on this machine.
+  await page.evaluate(recorder);
+  await page.waitForTimeout(1000);
+  const idle = await stopRecorder(page, Infinity, target);
+  const idleFrameMs = idle.p50Ms;
+
+  // Mouse wheel over the grid.
+  await page.evaluate(recorder);
+  for (let i = 0; i < options.wheelEvents; i++) await page.mouse.wheel(0, options.wheelDeltaPx);
+  await page.waitForTimeout(300);
+  const wheel = await stopRecorder(page, idleFrameMs, target);
+
+  // scrollTop steps, one per frame.
+  await page.evaluate(recorder);
+  await page.evaluate(scrollTopSteps(options.wheelEvents, options.wheelDeltaPx, target));
+  await page.waitForTimeout(300);
+  const scrollTop = await stopRecorder(page, idleFrameMs, target);
+
+  // Jump to the middle: time until only real rows are in view.
+  const jumpToMiddleMs = (await page.evaluate(jumpToMiddleScript(target))) as number;
+  return { idleFrameMs, wheel, scrollTop, jumpToMiddleMs };
+}
+
 export async function runWaterfallBench(options: WaterfallBenchOptions): Promise<WaterfallBenchResult> {
   const serverStart = performance.now();
   const { child, url } = await startServer(options);
@@ -344,7 +409,7 @@ export async function runWaterfallBench(options: WaterfallBenchOptions): Promise
     const link = `${url}#/source/${encodeURIComponent(options.sourceId)}/session/${encodeURIComponent(options.sessionId)}`;
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.addInitScript(FIRST_ROW_PROBE);
+    await context.addInitScript(firstRowProbe(WATERFALL_GRID));
     const page = await context.newPage();
     page.on('pageerror', (error) => options.log(`  page error: ${error.message}`));
 
@@ -364,26 +429,8 @@ export async function runWaterfallBench(options: WaterfallBenchOptions): Promise
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForTimeout(300);
 
-    // Idle cadence: what one frame is on this machine.
-    await page.evaluate(RECORDER);
-    await page.waitForTimeout(1000);
-    const idle = await stopRecorder(page, Infinity);
-    const idleFrameMs = idle.p50Ms;
-
-    // Mouse wheel over the grid.
-    await page.evaluate(RECORDER);
-    for (let i = 0; i < options.wheelEvents; i++) await page.mouse.wheel(0, options.wheelDeltaPx);
-    await page.waitForTimeout(300);
-    const wheel = await stopRecorder(page, idleFrameMs);
-
-    // scrollTop steps, one per frame.
-    await page.evaluate(RECORDER);
-    await page.evaluate(scrollTopSteps(options.wheelEvents, options.wheelDeltaPx));
-    await page.waitForTimeout(300);
-    const scrollTop = await stopRecorder(page, idleFrameMs);
-
-    // Jump to the middle: time until only real rows are in view.
-    const jumpToMiddleMs = (await page.evaluate(JUMP_TO_MIDDLE)) as number;
+    // Idle cadence, mouse wheel, scrollTop steps, jump to the middle.
+    const { idleFrameMs, wheel, scrollTop, jumpToMiddleMs } = await measureGridScroll(page, WATERFALL_GRID, options);
 
     const cdp = await context.newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
