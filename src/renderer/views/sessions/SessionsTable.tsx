@@ -11,6 +11,7 @@ import { formatCountOf } from '../../lib/format';
 import { pickRow } from '../../lib/window-range';
 import { navigate, useRoute } from '../../state/route-store';
 import { useSourceFilter } from '../../state/ui-store';
+import { RunOutcomeBadge, TagChips } from './RunOutcome';
 import { buildGridTemplate, SESSION_COLUMNS, SOURCE_COLUMN } from './session-columns';
 
 const ROW_HEIGHT_PX = 28;
@@ -142,7 +143,7 @@ export function SessionsTable({ sources }: { sources: SourceInfo[] }) {
           className="text-input toolbar__filter"
           type="search"
           aria-label="Filter sessions"
-          placeholder="Filter by session, model or span name"
+          placeholder="Filter by session, model, span name or tag"
           value={filterText}
           onChange={(e) => setFilterText(e.target.value)}
           onKeyDown={(e) => {
@@ -232,11 +233,17 @@ export function SessionsTable({ sources }: { sources: SourceInfo[] }) {
                     <div
                       key={column.id}
                       role="gridcell"
-                      className={`sessions-grid__cell${column.isNumeric ? ' is-numeric' : ''}${column.id === 'session' ? ' is-sticky mono' : ''}${isAlert ? ` is-alert is-alert--${column.id}` : ''}`}
+                      className={`sessions-grid__cell${column.isNumeric ? ' is-numeric' : ''}${column.id === 'session' ? ' is-sticky mono' : ''}${column.cell === 'outcome' || column.cell === 'tags' ? ' is-badges' : ''}${isAlert ? ` is-alert is-alert--${column.id}` : ''}`}
                       title={column.id === 'session' || column.id === 'models' ? text : undefined}
                     >
                       {column.id === 'session' && row.hasOpenSpans ? <span className="live-dot live-dot--small" role="img" aria-label="running" /> : null}
-                      {text}
+                      {column.cell === 'outcome' ? (
+                        <RunOutcomeBadge status={row.runStatus} />
+                      ) : column.cell === 'tags' ? (
+                        <TagChips tags={row.tags} />
+                      ) : (
+                        text
+                      )}
                     </div>
                   );
                 })}

@@ -26,6 +26,7 @@ import { pickRow } from '../../lib/window-range';
 import { useCollapsedKeys } from '../../state/collapsed-store';
 import { navigate } from '../../state/route-store';
 import { usePersistentNumber } from '../../state/ui-store';
+import { RunOutcomeBadge, TagChips } from '../sessions/RunOutcome';
 import { WaterfallRowView } from './WaterfallRow';
 
 const ROW_HEIGHT_PX = 24;
@@ -306,6 +307,7 @@ export function Waterfall({ sourceId, sessionId, selectedSpanKey }: WaterfallPro
             {sessionId}
           </span>
           {summary?.hasOpenSpans ? <span className="live-dot" role="img" aria-label="running" title="Some spans have not ended" /> : null}
+          {summary ? <RunOutcomeBadge status={summary.runStatus} /> : null}
         </div>
         <dl className="stat-row">
           <div className="stat">
@@ -342,6 +344,14 @@ export function Waterfall({ sourceId, sessionId, selectedSpanKey }: WaterfallPro
                 <div className="stat stat--hitl">
                   <dt>Human reviews</dt>
                   <dd className="mono">{formatCount(summary.humanReviews)}</dd>
+                </div>
+              ) : null}
+              {summary.tags.length > 0 ? (
+                <div className="stat stat--wide stat--tags">
+                  <dt>Tags</dt>
+                  <dd>
+                    <TagChips tags={summary.tags} />
+                  </dd>
                 </div>
               ) : null}
               {summary.inputTokens || summary.outputTokens ? (
