@@ -54,6 +54,7 @@ export function SourceItem({ source, isFiltered, isShowingErrors, onToggleFilter
         <span className="source-item__spans">{`${formatCount(source.spans)} spans`}</span>
         <span>{formatCountOf(source.traces, 'trace')}</span>
         <span>{formatCountOf(source.sessions, 'session')}</span>
+        {source.logs > 0 ? <span title="Log records found among the spans, shown with the span they were written in">{formatCountOf(source.logs, 'log')}</span> : null}
       </div>
       {isLoading ? (
         <div

@@ -15,6 +15,7 @@ import { formatCount, formatCountOf } from '../../lib/format';
 import { selectSpanTypeColor } from '../../lib/span-colors';
 import { ConversationView } from './ConversationView';
 import { EventsList } from './EventsList';
+import { LogsList } from './LogsList';
 import { OverviewList } from './OverviewList';
 import { RawRecordView } from './RawRecordView';
 
@@ -138,6 +139,12 @@ function SpanDetailBody({ detail, sourceId }: { detail: SpanDetail; sourceId: st
       <CollapsibleSection title="Events" meta={formatCount(detail.events.length)} isInitiallyOpen={detail.events.length > 0}>
         <EventsList events={detail.events} spanStartUs={detail.row.startUs} />
       </CollapsibleSection>
+
+      {(detail.logs ?? []).length > 0 ? (
+        <CollapsibleSection title="Logs" meta={formatCount(detail.logs.length)}>
+          <LogsList logs={detail.logs} spanStartUs={detail.row.startUs} />
+        </CollapsibleSection>
+      ) : null}
 
       {detail.links.length > 0 ? (
         <CollapsibleSection title="Links" meta={formatCount(detail.links.length)}>
