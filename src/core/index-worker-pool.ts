@@ -25,7 +25,7 @@ export function locateWorkerScript(): { path: string; isTypeScript: boolean } {
   return { path: join(__dirname, 'index-worker.ts'), isTypeScript: true };
 }
 
-const YOUNG_GENERATION_MB = 64;
+const YOUNG_GENERATION_MB = 32;
 const TSX_BOOTSTRAP = `require('tsx/cjs/api').register(); require(require('node:worker_threads').workerData.script);`;
 
 export class IndexWorkerPool {
