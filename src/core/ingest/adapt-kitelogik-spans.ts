@@ -8,6 +8,7 @@
  * same spans, so semantics reads one vocabulary. Keys with a dot are attribute names already
  * and pass through, as do unknown short keys (shown as written, never guessed at).
  */
+import { readSpanStatus } from './read-span-status';
 import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
 import type { SpanKind, SpanStatus } from '../../shared/model/span-type';
 import { isJsonObject, type JsonObject } from './is-json-object';
@@ -66,12 +67,7 @@ export function isKitelogikSpanDict(value: JsonObject): boolean {
 const KINDS: Record<string, SpanKind> = { INTERNAL: 'internal', SERVER: 'server', CLIENT: 'client', PRODUCER: 'producer', CONSUMER: 'consumer' };
 
 function readStatus(value: JsonObject): { status: SpanStatus; statusMessage: string | null } {
-  const code = String(value.status ?? 'UNSET').toUpperCase().replace(/^STATUSCODE\./, '');
-  const message = value.status_description ?? value.status_message;
-  return {
-    status: code === 'OK' ? 'ok' : code === 'ERROR' ? 'error' : 'unset',
-    statusMessage: typeof message === 'string' && message !== '' ? message : null,
-  };
+  return readSpanStatus(value.status, value.status_description ?? value.status_message);
 }
 
 /** Maps one finished-span dict to the normalized model. */

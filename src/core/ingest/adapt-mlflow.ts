@@ -9,8 +9,8 @@
  * Span attribute values are decoded one level here, falling back to the text when it is not
  * JSON. Event attributes are plain OTel values and are kept as written.
  */
+import { readSpanStatus } from './read-span-status';
 import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
-import type { SpanStatus } from '../../shared/model/span-type';
 import { readKeyValues, readKind, readStatus } from './adapt-otlp-json';
 import { isJsonObject, type JsonObject } from './is-json-object';
 import type { NormalizedSpan } from './normalized-span';
@@ -89,14 +89,6 @@ function adaptV3(span: JsonObject): NormalizedSpan {
   };
 }
 
-function readV2Status(code: unknown, message: unknown): { status: SpanStatus; statusMessage: string | null } {
-  const name = String(code ?? 'UNSET').toUpperCase().replace(/^STATUS_CODE_/, '');
-  return {
-    status: name === 'OK' ? 'ok' : name === 'ERROR' ? 'error' : 'unset',
-    statusMessage: typeof message === 'string' && message !== '' ? message : null,
-  };
-}
-
 function adaptV2(span: JsonObject): NormalizedSpan {
   const context = span.context as JsonObject;
   const events = Array.isArray(span.events) ? span.events.filter(isJsonObject) : [];
@@ -108,7 +100,7 @@ function adaptV2(span: JsonObject): NormalizedSpan {
     kind: 'unspecified',
     startNs: parseUnixNano(span.start_time),
     endNs: parseUnixNano(span.end_time),
-    ...readV2Status(span.status_code, span.status_message),
+    ...readSpanStatus(span.status_code, span.status_message),
     attributes: readAttributes(span.attributes),
     events: events.map((event) => ({ name: String(event.name ?? ''), timeNs: parseUnixNano(event.timestamp), attributes: readPlainAttributes(event.attributes) })),
     links: [],

@@ -3,6 +3,7 @@
  * ids under `context`, `SpanKind.X` kinds, ISO times with microseconds, flat attributes,
  * and a resource that is `{attributes, schema_url}` since SDK 1.12 and a flat dict before.
  */
+import { readSpanStatus } from './read-span-status';
 import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
 import type { SpanKind, SpanStatus } from '../../shared/model/span-type';
 import type { NormalizedEvent, NormalizedLink, NormalizedSpan } from './normalized-span';
@@ -34,9 +35,7 @@ const KINDS: Record<string, SpanKind> = {
 
 function readStatus(raw: unknown): { status: SpanStatus; statusMessage: string | null } {
   const status = (raw ?? {}) as Json;
-  const code = String(status.status_code ?? 'UNSET').toUpperCase();
-  const description = typeof status.description === 'string' && status.description !== '' ? status.description : null;
-  return { status: code === 'OK' ? 'ok' : code === 'ERROR' ? 'error' : 'unset', statusMessage: description };
+  return readSpanStatus(status.status_code, status.description);
 }
 
 export function asAttributes(raw: unknown): Attributes {

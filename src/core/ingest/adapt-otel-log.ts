@@ -5,7 +5,7 @@
  */
 import type { Attributes } from '../../shared/model/attribute-value';
 import { asAttributes } from './adapt-otel-console';
-import { normalizeId, normalizeParentId } from './normalize-id';
+import { normalizeParentId } from './normalize-id';
 import { parseAnyTimeToNs } from './parse-time';
 
 type Json = Record<string, unknown>;

@@ -3,6 +3,7 @@
  * line, SDK dumps, Tempo `batches`, protobuf-JSON with base64 ids and enum names, the legacy
  * `instrumentationLibrarySpans`, and snake_case field names.
  */
+import { readSpanStatus } from './read-span-status';
 import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
 import type { SpanKind, SpanStatus } from '../../shared/model/span-type';
 import type { NormalizedSpan } from './normalized-span';
@@ -38,12 +39,7 @@ export function readKind(raw: unknown): SpanKind {
 /** An OTLP status `{code, message}`, the code as an integer or a name. */
 export function readStatus(raw: unknown): { status: SpanStatus; statusMessage: string | null } {
   const status = (raw ?? {}) as Json;
-  const code = status.code;
-  let result: SpanStatus = 'unset';
-  if (code === 1 || code === 'STATUS_CODE_OK' || code === 'OK') result = 'ok';
-  else if (code === 2 || code === 'STATUS_CODE_ERROR' || code === 'ERROR') result = 'error';
-  const message = typeof status.message === 'string' && status.message !== '' ? status.message : null;
-  return { status: result, statusMessage: message };
+  return readSpanStatus(status.code, status.message);
 }
 
 /** An OTLP AnyValue as plain JSON. int64 strings become numbers only when exact. */

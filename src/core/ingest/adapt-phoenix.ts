@@ -11,8 +11,8 @@
  * when the attributes lack it; Phoenix has no OTel kind. Ids are kept as written unless they
  * are hex or base64 (REST spans may use UUIDs or any string).
  */
+import { readSpanStatus } from './read-span-status';
 import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
-import type { SpanStatus } from '../../shared/model/span-type';
 import { isJsonObject, type JsonObject } from './is-json-object';
 import type { NormalizedSpan } from './normalized-span';
 import { normalizeId, normalizeParentId } from './normalize-id';
@@ -59,14 +59,6 @@ export function flattenAttributes(raw: unknown): Attributes {
   return out;
 }
 
-function readStatus(code: unknown, message: unknown): { status: SpanStatus; statusMessage: string | null } {
-  const name = String(code ?? 'UNSET').toUpperCase();
-  return {
-    status: name === 'OK' ? 'ok' : name === 'ERROR' ? 'error' : 'unset',
-    statusMessage: typeof message === 'string' && message !== '' ? message : null,
-  };
-}
-
 /** Maps one Phoenix span object to the normalized model. */
 export function adaptPhoenixSpan(value: JsonObject): NormalizedSpan {
   const context = value.context as JsonObject;
@@ -83,7 +75,7 @@ export function adaptPhoenixSpan(value: JsonObject): NormalizedSpan {
     kind: 'unspecified',
     startNs: parseAnyTimeToNs(value.start_time),
     endNs: parseAnyTimeToNs(value.end_time),
-    ...readStatus(value.status_code, value.status_message),
+    ...readSpanStatus(value.status_code, value.status_message),
     attributes,
     events: events.map((event) => ({
       name: String(event.name ?? ''),
