@@ -1,8 +1,9 @@
 /**
- * One opened file: its tailer feeds framed records through ingest into its own index
- * database, and it answers the contract's queries about itself. The index lives in the
- * cache folder under a name derived from the file's real path; an unchanged file (same
- * inode, same first bytes, not shorter) resumes from the last committed offset.
+ * One opened file: its tailer cuts it into pieces that the index workers parse and write to
+ * the file's own index database, and it answers the contract's queries about itself (reading
+ * a span's record back from the file for its detail). The index lives in the cache folder
+ * under a name derived from the file's real path; an unchanged file (same inode, same first
+ * bytes, not shorter) resumes where indexing stopped.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs, rmSync } from 'node:fs';
