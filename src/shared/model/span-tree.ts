@@ -119,15 +119,24 @@ export function buildSpanTree(spans: readonly SpanTreeInput[]): SpanTree {
 export function flattenSpanTree(tree: SpanTree, isCollapsed: (index: number) => boolean): FlatRows {
   const order: number[] = [];
   const depth: number[] = [];
-  const stack: [number, number][] = [];
-  for (let r = tree.roots.length - 1; r >= 0; r--) stack.push([tree.roots[r], 0]);
-  while (stack.length > 0) {
-    const [node, level] = stack.pop()!;
+  // Two parallel stacks rather than a [node, level] pair per span: no allocation per row.
+  const nodes: number[] = [];
+  const levels: number[] = [];
+  for (let r = tree.roots.length - 1; r >= 0; r--) {
+    nodes.push(tree.roots[r]);
+    levels.push(0);
+  }
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const level = levels.pop()!;
     order.push(node);
     depth.push(level);
     if (isCollapsed(node)) continue;
     const kids = tree.children[node];
-    for (let c = kids.length - 1; c >= 0; c--) stack.push([kids[c], level + 1]);
+    for (let c = kids.length - 1; c >= 0; c--) {
+      nodes.push(kids[c]);
+      levels.push(level + 1);
+    }
   }
   return { order, depth };
 }
