@@ -36,6 +36,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { watch as chokidarWatch } from 'chokidar';
 import { TraceService } from '../src/core/trace-service';
@@ -96,7 +97,20 @@ function finish(result: Record<string, unknown>): never {
   process.exit(0);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Opens the file on the cache of a finished ingest, waits until it is idle and returns its source id. */
+async function openIndexed(service: TraceService, path: string): Promise<string> {
+  const opened = await service.openPath({ path });
+  if (!opened.ok) throw new Error(opened.error);
+  await service.whenIdle();
+  return opened.value[0].sourceId;
+}
+
+/** Runs `run` and returns its value and the ms it took. */
+async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = performance.now();
+  const value = await run();
+  return { value, ms: performance.now() - start };
+}
 
 /** One pass of the bare program; returns records parsed and the time taken. */
 function bareParse(path: string, form: string): { records: number; bytes: number; ms: number } {
@@ -214,23 +228,18 @@ async function main(): Promise<void> {
   if (mode === 'waterfall-query') {
     // The engine's side of opening a big session: its first window, cold (tree not built
     // yet) and warm, on an index that is already complete.
-    const opened = await service.openPath({ path });
-    if (!opened.ok) throw new Error(opened.error);
-    await service.whenIdle();
-    const sourceId = opened.value[0].sourceId;
+    const sourceId = await openIndexed(service, path);
     const sessionId = values.session!;
+    const window = (offset: number) => timed(() => service.getWaterfall({ sourceId, sessionId, collapsedKeys: [], offset, limit: 200 }));
     const times: number[] = [];
     let totalRows = 0;
     for (let i = 0; i < 3; i++) {
-      const start = performance.now();
-      const window = await service.getWaterfall({ sourceId, sessionId, collapsedKeys: [], offset: 0, limit: 200 });
-      times.push(performance.now() - start);
-      if (!window.ok) throw new Error(window.error);
-      totalRows = window.value.totalRows;
+      const { value: top, ms } = await window(0);
+      times.push(ms);
+      if (!top.ok) throw new Error(top.error);
+      totalRows = top.value.totalRows;
     }
-    const start = performance.now();
-    const middle = await service.getWaterfall({ sourceId, sessionId, collapsedKeys: [], offset: Math.floor(totalRows / 2), limit: 200 });
-    const middleMs = performance.now() - start;
+    const { value: middle, ms: middleMs } = await window(Math.floor(totalRows / 2));
     if (!middle.ok) throw new Error(middle.error);
     await service.close();
     finish({ mode, sizeBytes, ms: times[0], coldMs: times[0], warmMs: Math.min(...times.slice(1)), middleMs, totalRows, mbPerSec: NaN });
@@ -239,16 +248,11 @@ async function main(): Promise<void> {
   if (mode === 'collapse-query') {
     // The engine's side of collapsing and expanding one big subtree: each toggle is a
     // getWaterfall with other collapsed keys, the window the page asks for at the top.
-    const opened = await service.openPath({ path });
-    if (!opened.ok) throw new Error(opened.error);
-    await service.whenIdle();
-    const sourceId = opened.value[0].sourceId;
+    const sourceId = await openIndexed(service, path);
     const sessionId = values.session!;
     const spanName = values['span-name']!;
-    const window = (collapsedKeys: string[]) => service.getWaterfall({ sourceId, sessionId, collapsedKeys, offset: 0, limit: 200 });
-    let start = performance.now();
-    const first = await window([]);
-    const coldMs = performance.now() - start;
+    const window = (collapsedKeys: string[]) => timed(() => service.getWaterfall({ sourceId, sessionId, collapsedKeys, offset: 0, limit: 200 }));
+    const { value: first, ms: coldMs } = await window([]);
     if (!first.ok) throw new Error(first.error);
     const target = first.value.rows.find((row) => row.name === spanName);
     if (!target) throw new Error(`no row named ${spanName} in the first 200 rows`);
@@ -256,20 +260,16 @@ async function main(): Promise<void> {
     const expandMs: number[] = [];
     let collapsedRows = 0;
     for (let i = 0; i < Number(values.repeats); i++) {
-      start = performance.now();
-      const collapsed = await window([target.spanKey]);
-      collapseMs.push(performance.now() - start);
+      const { value: collapsed, ms: collapseTookMs } = await window([target.spanKey]);
+      collapseMs.push(collapseTookMs);
       if (!collapsed.ok) throw new Error(collapsed.error);
       collapsedRows = collapsed.value.totalRows;
-      start = performance.now();
-      const expanded = await window([]);
-      expandMs.push(performance.now() - start);
+      const { value: expanded, ms: expandTookMs } = await window([]);
+      expandMs.push(expandTookMs);
       if (!expanded.ok) throw new Error(expanded.error);
     }
     // The same window again, unchanged keys: what a toggle costs once the flattened list is cached.
-    start = performance.now();
-    await window([]);
-    const sameKeysMs = performance.now() - start;
+    const { ms: sameKeysMs } = await window([]);
     await service.close();
     finish({
       mode,
@@ -291,26 +291,22 @@ async function main(): Promise<void> {
     // The engine's side of the sessions table: the windows it asks for (quantum 50, pad 60, a
     // window of 100 rows here), newest first. Without a source filter, as the table opens
     // (across sources), and with the source's filter (clicking the source in the sidebar).
-    const opened = await service.openPath({ path });
-    if (!opened.ok) throw new Error(opened.error);
-    await service.whenIdle();
-    const sourceId = opened.value[0].sourceId;
-    const timed = async (offset: number, isFiltered: boolean) => {
-      const start = performance.now();
-      const page = await service.listSessions({ offset, limit: 100, sortBy: 'start', sortDir: 'desc', ...(isFiltered ? { sourceId } : {}) });
-      return { ms: performance.now() - start, rows: page.rows.length, total: page.total };
+    const sourceId = await openIndexed(service, path);
+    const window = async (offset: number, isFiltered: boolean) => {
+      const { value: page, ms } = await timed(() => service.listSessions({ offset, limit: 100, sortBy: 'start', sortDir: 'desc', ...(isFiltered ? { sourceId } : {}) }));
+      return { ms, rows: page.rows.length, total: page.total };
     };
     const measure = async (isFiltered: boolean) => {
       const top = [];
-      for (let i = 0; i < 3; i++) top.push(await timed(0, isFiltered));
+      for (let i = 0; i < 3; i++) top.push(await window(0, isFiltered));
       const total = top[0].total;
       const middle = [];
-      for (let i = 0; i < 3; i++) middle.push(await timed(Math.floor(total / 2) - 50, isFiltered));
-      const end = await timed(Math.max(0, total - 100), isFiltered);
+      for (let i = 0; i < 3; i++) middle.push(await window(Math.floor(total / 2) - 50, isFiltered));
+      const end = await window(Math.max(0, total - 100), isFiltered);
       // The first window that comes back short: rows past it never reach the table.
       let firstShortOffset: number | null = null;
       for (let offset = 0; offset < total; offset += offset < 10_000 ? 500 : 10_000) {
-        const page = await timed(offset, isFiltered);
+        const page = await window(offset, isFiltered);
         if (page.rows < Math.min(100, total - offset)) {
           firstShortOffset = offset;
           break;
@@ -363,10 +359,7 @@ async function main(): Promise<void> {
 async function measureLiveApi(service: TraceService, path: string, sizeBytes: number): Promise<Record<string, unknown>> {
   const appends = Number(values.appends);
   const intervalMs = Number(values['interval-ms']);
-  const opened = await service.openPath({ path });
-  if (!opened.ok) throw new Error(opened.error);
-  await service.whenIdle();
-  const sourceId = opened.value[0].sourceId;
+  const sourceId = await openIndexed(service, path);
   const baseSpans = (await service.listSources())[0].spans;
 
   // Raw notifications, for the breakdown: the kernel's (fs.watch on the file) and chokidar's,

@@ -13,24 +13,22 @@
  *     in view is a real row, not a placeholder;
  *   - painted: a message posted from the next rAF (delivered once that frame is produced).
  * Page-side scripts are strings (the page's CSP, and tsx's __name helper), run through
- * page.evaluate or installed as init scripts; see waterfall-bench.ts.
+ * page.evaluate or installed as init scripts; see frame-probes.ts.
  */
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, firstRowProbe, openAndMeasure, startServer, stopServer, waitUntilIndexed, WATERFALL_GRID } from './waterfall-bench';
+import type { Page } from '@playwright/test';
+import { firstRowProbe, openAndMeasure, pollPage, WATERFALL_GRID } from './frame-probes';
+import { wsProbe, type WsLogEntry } from './rpc-probes';
+import { redactToken, sessionLink, withServedPage, type ServedFileOptions } from './web-shell';
 
-export interface CollapseBenchOptions {
-  cliPath: string;
-  file: string;
+export interface CollapseBenchOptions extends ServedFileOptions {
   sourceId: string;
   sessionId: string;
-  cacheDir: string;
   /** Name of the span whose subtree is toggled (unique in the session). */
   spanName: string;
   /** Its descendants: rows that disappear when it is collapsed. */
   descendants: number;
   /** Collapse + expand pairs. */
   repeats: number;
-  log: (line: string) => void;
 }
 
 /** One toggle, ms after the click (page clock). */
@@ -66,31 +64,6 @@ export interface CollapseBenchResult {
   collapse: ToggleTiming[];
   expand: ToggleTiming[];
 }
-
-/** Installed before any page script: notes the page's RPC requests and answers on its clock. */
-const WS_PROBE = `(() => {
-  const log = [];
-  window.__tlWsLog = log;
-  const Native = window.WebSocket;
-  class ProbedWebSocket extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', (e) => {
-        if (typeof e.data !== 'string' || log.length > 5000) return;
-        const response = /^\\{"type":"response","id":(\\d+)/.exec(e.data.slice(0, 60));
-        if (response) log.push({ t: performance.now(), kind: 'response', id: Number(response[1]), bytes: e.data.length });
-      });
-    }
-    send(data) {
-      if (typeof data === 'string' && log.length <= 5000) {
-        const request = /^\\{"type":"request","id":(\\d+),"method":"(\\w+)"/.exec(data.slice(0, 80));
-        if (request) log.push({ t: performance.now(), kind: 'request', id: Number(request[1]), method: request[2] });
-      }
-      return super.send(data);
-    }
-  }
-  window.WebSocket = ProbedWebSocket;
-})();`;
 
 /** Page side: notes the click and watches for the armed state (see the header). */
 const TOGGLE_PROBE = `(() => {
@@ -145,7 +118,7 @@ const ARMED_STATE = `(() => {
 
 interface ArmedState {
   armed: { clickAt: number; domAt: number; paintedAt: number; rowsInView: number; nextLabel: string | null };
-  log: { t: number; kind: 'request' | 'response'; id: number; method?: string; bytes?: number }[];
+  log: WsLogEntry[];
 }
 
 interface ToggleSpec {
@@ -156,17 +129,10 @@ interface ToggleSpec {
 }
 
 async function toggle(page: Page, clickName: string, spec: ToggleSpec): Promise<ToggleTiming> {
+  const timeoutMessage = `"${clickName}": the page did not reach the expected state within 30 s (${JSON.stringify(spec)})`;
   await page.evaluate(`window.__tlToggle.arm(${JSON.stringify(spec)})`);
   await page.getByRole('button', { name: clickName, exact: true }).click();
-  const deadline = Date.now() + 30_000;
-  let state: ArmedState | null = null;
-  for (;;) {
-    state = (await page.evaluate(ARMED_STATE)) as ArmedState | null;
-    if (state) break;
-    if (Date.now() > deadline) throw new Error(`"${clickName}": the page did not reach the expected state within 30 s (${JSON.stringify(spec)})`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  const { armed, log } = state;
+  const { armed, log } = await pollPage<ArmedState>(page, ARMED_STATE, 30_000, 10, timeoutMessage);
   const requests = log.filter((e) => e.kind === 'request' && e.method === 'getWaterfall' && e.t >= armed.clickAt && e.t <= armed.domAt);
   const first = requests[0];
   const answer = first ? log.find((e) => e.kind === 'response' && e.id === first.id) : undefined;
@@ -183,20 +149,10 @@ async function toggle(page: Page, clickName: string, spec: ToggleSpec): Promise<
   };
 }
 
-export async function runCollapseBench(options: CollapseBenchOptions): Promise<CollapseBenchResult> {
-  const serverStart = performance.now();
-  const { child, url } = await startServer(options);
-  let browser: Browser | null = null;
-  try {
-    await waitUntilIndexed(url, 300_000);
-    const serverReadyMs = performance.now() - serverStart;
-    const link = `${url}#/source/${encodeURIComponent(options.sourceId)}/session/${encodeURIComponent(options.sessionId)}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.addInitScript(WS_PROBE);
-    await context.addInitScript(firstRowProbe(WATERFALL_GRID));
-    const page = await context.newPage();
-    page.on('pageerror', (error) => options.log(`  page error: ${error.message}`));
+export function runCollapseBench(options: CollapseBenchOptions): Promise<CollapseBenchResult> {
+  const initScripts = [wsProbe('page', 5000), firstRowProbe(WATERFALL_GRID)];
+  return withServedPage({ ...options, initScripts }, async ({ url, serverReadyMs, page }) => {
+    const link = sessionLink(url, options.sourceId, options.sessionId);
     const opened = await openAndMeasure(page, link);
 
     const grid = page.getByRole('treegrid', { name: 'Waterfall' });
@@ -224,7 +180,7 @@ export async function runCollapseBench(options: CollapseBenchOptions): Promise<C
       await page.waitForTimeout(300);
     }
     return {
-      url: link.replace(/token=[^#&]+/, 'token=…'),
+      url: redactToken(link),
       serverReadyMs,
       openMs: opened.paintedMs,
       rowIndex,
@@ -234,8 +190,5 @@ export async function runCollapseBench(options: CollapseBenchOptions): Promise<C
       collapse,
       expand,
     };
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await stopServer(child);
-  }
+  });
 }

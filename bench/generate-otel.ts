@@ -119,6 +119,17 @@ const QUESTIONS = [
   'Do you ship to Norway and how much are the customs fees?',
 ];
 
+type Model = (typeof MODELS)[number];
+
+/** What the spans of one trace share. */
+interface TraceContext {
+  traceId: string;
+  sessionId: string;
+  /** kitelogik.user_role of the agent at work (a delegated sub-agent works as billing_specialist). */
+  role: string;
+  model: Model;
+}
+
 class TraceWriter {
   private readonly rng: Prng;
   private readonly form: 'compact' | 'pretty';
@@ -139,6 +150,19 @@ class TraceWriter {
     this.rng = new Prng(seed);
     this.form = form;
     this.resource = pythonResource('support-agent');
+  }
+
+  /** What has been written, as a generator reports it. */
+  result(traces: number, sessions: number): GenerateOtelResult {
+    return {
+      spans: this.spans,
+      traces,
+      sessions,
+      bytes: this.bytes,
+      llmSpans: this.llmSpans,
+      inputTokens: this.inputTokens,
+      outputTokens: this.outputTokens,
+    };
   }
 
   /** Appends one finished span. Python's json.dumps is ASCII-only, so characters are bytes. */
@@ -162,18 +186,24 @@ class TraceWriter {
     while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset, buffer.length - offset);
   }
 
-  private span(
+  /**
+   * Appends one finished span of the trace, status UNSET unless `fixed` says otherwise. Its span
+   * id is drawn here even when `fixed` gives it the one its children were written with (drawn
+   * before them), which keeps every generated file what it has always been, byte for byte.
+   */
+  private writeSpan(
     name: string,
-    traceId: string,
+    trace: TraceContext,
     parentId: string | null,
     kind: ConsoleKind,
     startUs: number,
     endUs: number,
     attributes: PyAttributes,
-  ): ConsoleSpan {
-    return {
+    fixed: Partial<Pick<ConsoleSpan, 'spanId' | 'status' | 'statusDescription'>> = {},
+  ): void {
+    this.emit({
       name,
-      traceId,
+      traceId: trace.traceId,
       spanId: this.rng.hex(16),
       parentId,
       kind,
@@ -183,79 +213,123 @@ class TraceWriter {
       attributes,
       events: [],
       links: [],
+      ...fixed,
+    });
+  }
+
+  /** The trace's `agent_session` root, ending a little after `lastEndUs` (written last); returns its end. */
+  private writeSessionRoot(trace: TraceContext, rootId: string, startUs: number, lastEndUs: number, iteration: number): number {
+    const endUs = lastEndUs + this.rng.int(150, 1800);
+    const attributes = {
+      'kitelogik.session_id': trace.sessionId,
+      'kitelogik.user_role': trace.role,
+      'gen_ai.request.model': trace.model.request,
+      'kitelogik.delegation_depth': 0,
+      'kitelogik.iteration': iteration,
     };
+    this.writeSpan('agent_session', trace, null, 'INTERNAL', startUs, endUs, attributes, { spanId: rootId, status: 'OK' });
+    return endUs;
+  }
+
+  /** A delegated sub-agent's `invoke_agent <agent>` span (its work written before it, under `agentId`). */
+  private writeAgent(name: string, trace: TraceContext, parentId: string, agentId: string, startUs: number, endUs: number): void {
+    const attributes = {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': name.replace(/^invoke_agent /, ''),
+      'kitelogik.session_id': trace.sessionId,
+      'kitelogik.delegation_depth': 1,
+    };
+    this.writeSpan(name, trace, parentId, 'INTERNAL', startUs, endUs, attributes, { spanId: agentId, status: 'OK' });
+  }
+
+  /** An `execute_tool <tool>` span starting at `startUs`; returns its end. */
+  private writeToolSpan(tool: string, trace: TraceContext, parentId: string, startUs: number): number {
+    const endUs = startUs + this.rng.int(30_000, 900_000);
+    this.writeSpan(`execute_tool ${tool}`, trace, parentId, 'INTERNAL', startUs, endUs, {
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': tool,
+      'gen_ai.tool.call.arguments': pyDumps({ order_id: `ORD-${this.rng.int(10000, 99999)}` }),
+      'kitelogik.session_id': trace.sessionId,
+    });
+    return endUs;
+  }
+
+  /** A step of the policy gate: its own attributes, then its duration in ms and the session. */
+  private writeGateStep(name: string, trace: TraceContext, parentId: string, startUs: number, endUs: number, attributes: PyAttributes = {}): void {
+    this.writeSpan(name, trace, parentId, 'INTERNAL', startUs, endUs, {
+      ...attributes,
+      'kitelogik.duration_ms': pyFloat((endUs - startUs) / 1000),
+      'kitelogik.session_id': trace.sessionId,
+    });
   }
 
   /** Writes one trace of exactly `spanCount` spans (5..60) starting at `startUs`; returns its end. */
-  writeTrace(sessionId: string, role: string, model: (typeof MODELS)[number], spanCount: number, startUs: number): number {
+  writeTrace(sessionId: string, role: string, model: Model, spanCount: number, startUs: number): number {
     const rng = this.rng;
-    const traceId = rng.hex(32);
+    const trace: TraceContext = { traceId: rng.hex(32), sessionId, role, model };
     const rootId = rng.hex(16);
     let clock = startUs + rng.int(300, 2500);
     let budget = spanCount - 1;
     let iteration = 0;
-    let transcript = `[{"role": "user", "parts": [{"type": "text", "content": "${rng.pick(QUESTIONS)}"}]}]`;
+    let transcript = this.question();
     while (budget > 0) {
       iteration++;
-      // One model call...
-      const llm = this.writeLlmCall(traceId, rootId, sessionId, model, transcript, iteration, clock);
-      transcript = llm.transcript;
-      clock = llm.endUs;
-      budget--;
-      // ...then up to two tool calls through the policy gate: 6 spans if allowed, 4 if not.
-      const calls = rng.int(0, 2);
-      for (let c = 0; c < calls; c++) {
-        const allowed = budget >= 7 && rng.chance(0.8);
-        if (!allowed && budget < 5) break;
-        clock = this.writeToolCall(traceId, rootId, sessionId, role, allowed, clock);
-        budget -= allowed ? 6 : 4;
-      }
+      // Steps end with room for one more span: the trace ends with a model call.
+      ({ transcript, clock, budget } = this.writeStep(trace, rootId, transcript, iteration, clock, budget, 1));
     }
-    const endUs = clock + rng.int(150, 1800);
-    const root: ConsoleSpan = {
-      ...this.span('agent_session', traceId, null, 'INTERNAL', startUs, endUs, {
-        'kitelogik.session_id': sessionId,
-        'kitelogik.user_role': role,
-        'gen_ai.request.model': model.request,
-        'kitelogik.delegation_depth': 0,
-        'kitelogik.iteration': iteration,
-      }),
-      spanId: rootId,
-      status: 'OK',
-    };
-    this.emit(root);
-    return endUs;
+    return this.writeSessionRoot(trace, rootId, startUs, clock, iteration);
   }
 
-  /** One model call under `parentId` starting after `clock`; returns its end and the grown transcript. */
-  private writeLlmCall(
-    traceId: string,
+  /**
+   * One step of agent work under `parentId`: a model call, then up to two tool calls through the
+   * policy gate (6 spans if allowed, 4 if not) while `budget` holds them and `reserve` more.
+   * Returns the grown transcript, the end of the last span, the budget left and the tool calls.
+   */
+  private writeStep(
+    trace: TraceContext,
     parentId: string,
-    sessionId: string,
-    model: (typeof MODELS)[number],
     transcript: string,
     iteration: number,
     clock: number,
-  ): { endUs: number; transcript: string } {
+    budget: number,
+    reserve: number,
+  ): { transcript: string; clock: number; budget: number; toolCalls: number } {
     const rng = this.rng;
+    const llm = this.writeLlmCall(trace, parentId, transcript, iteration, clock);
+    clock = llm.endUs;
+    budget--;
+    let toolCalls = 0;
+    const calls = rng.int(0, 2);
+    for (let c = 0; c < calls; c++) {
+      const allowed = budget >= 6 + reserve && rng.chance(0.8);
+      if (!allowed && budget < 4 + reserve) break;
+      clock = this.writeToolCall(trace, parentId, allowed, clock);
+      budget -= allowed ? 6 : 4;
+      toolCalls++;
+    }
+    return { transcript: llm.transcript, clock, budget, toolCalls };
+  }
+
+  /** One model call under `parentId` starting after `clock`; returns its end and the grown transcript. */
+  private writeLlmCall(trace: TraceContext, parentId: string, transcript: string, iteration: number, clock: number): { endUs: number; transcript: string } {
+    const rng = this.rng;
+    const model = trace.model;
     const llmStart = clock + rng.int(400, 4000);
     const inputTokens = 900 + Math.ceil(transcript.length / 4) + rng.int(0, 400);
     const outputTokens = rng.int(12, 420);
     const llmEnd = llmStart + Math.min(5_998_000, Math.max(400_000, Math.round((0.2 + inputTokens * 0.00008 + outputTokens * rng.float(0.012, 0.03)) * 1e6)));
     const reply = `Step ${iteration}: checking the account and the order history before answering (${outputTokens} tokens).`;
-    this.emit(
-      this.span(`chat ${model.request}`, traceId, parentId, 'CLIENT', llmStart, llmEnd, {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': model.provider,
-        'gen_ai.request.model': model.request,
-        'gen_ai.response.model': model.response,
-        'gen_ai.usage.input_tokens': inputTokens,
-        'gen_ai.usage.output_tokens': outputTokens,
-        'gen_ai.input.messages': transcript,
-        'gen_ai.output.messages': `[{"role": "assistant", "parts": [{"type": "text", "content": "${reply}"}], "finish_reason": "stop"}]`,
-        'kitelogik.session_id': sessionId,
-      }),
-    );
+    this.writeSpan(`chat ${model.request}`, trace, parentId, 'CLIENT', llmStart, llmEnd, {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': model.provider,
+      'gen_ai.request.model': model.request,
+      'gen_ai.response.model': model.response,
+      'gen_ai.usage.input_tokens': inputTokens,
+      'gen_ai.usage.output_tokens': outputTokens,
+      'gen_ai.input.messages': transcript,
+      'gen_ai.output.messages': `[{"role": "assistant", "parts": [{"type": "text", "content": "${reply}"}], "finish_reason": "stop"}]`,
+      'kitelogik.session_id': trace.sessionId,
+    });
     this.llmSpans++;
     this.inputTokens += inputTokens;
     this.outputTokens += outputTokens;
@@ -265,8 +339,10 @@ class TraceWriter {
     };
   }
 
-  private writeToolCall(traceId: string, rootId: string, sessionId: string, role: string, allowed: boolean, clock: number): number {
+  /** One tool call through the policy gate under `parentId` (adapter > gate > schema/OPA, tool, sanitizer); returns its end. */
+  private writeToolCall(trace: TraceContext, parentId: string, allowed: boolean, clock: number): number {
     const rng = this.rng;
+    const role = trace.role;
     const [tool, action, tier] = rng.pick(TOOLS);
     const adapterId = rng.hex(16);
     const gateId = rng.hex(16);
@@ -277,71 +353,43 @@ class TraceWriter {
     const opaStart = schemaEnd + rng.int(10, 40);
     const opaEnd = opaStart + rng.int(1500, 9000);
     const gateEnd = opaEnd + rng.int(40, 200);
-    this.emit(
-      this.span('policy_gate.schema_validate', traceId, gateId, 'INTERNAL', schemaStart, schemaEnd, {
-        'kitelogik.duration_ms': pyFloat((schemaEnd - schemaStart) / 1000),
-        'kitelogik.session_id': sessionId,
-      }),
-    );
-    this.emit(
-      this.span('policy_gate.opa_evaluate', traceId, gateId, 'INTERNAL', opaStart, opaEnd, {
-        'kitelogik.duration_ms': pyFloat((opaEnd - opaStart) / 1000),
-        'kitelogik.session_id': sessionId,
-      }),
-    );
+    this.writeGateStep('policy_gate.schema_validate', trace, gateId, schemaStart, schemaEnd);
+    this.writeGateStep('policy_gate.opa_evaluate', trace, gateId, opaStart, opaEnd);
     const hardDeny = !allowed && rng.chance(0.5);
-    const gate: ConsoleSpan = {
-      ...this.span('policy_gate.evaluate', traceId, adapterId, 'INTERNAL', gateStart, gateEnd, {
+    const denial = hardDeny ? 'Hard blocked by security policy' : 'Tool call denied by policy';
+    this.writeSpan(
+      'policy_gate.evaluate',
+      trace,
+      adapterId,
+      'INTERNAL',
+      gateStart,
+      gateEnd,
+      {
         'kitelogik.action': action,
         'kitelogik.tool_name': tool,
-        'kitelogik.session_id': sessionId,
+        'kitelogik.session_id': trace.sessionId,
         'kitelogik.user_role': role,
         'kitelogik.policy.allow': allowed,
         'kitelogik.policy.deny': hardDeny,
         'kitelogik.policy.requires_hitl': !allowed && !hardDeny,
         'kitelogik.policy.risk_tier': tier,
         'kitelogik.policy.reason': allowed ? `Permitted for role ${role}` : `Not permitted for role ${role}`,
-      }),
-      spanId: gateId,
-    };
-    if (!allowed) {
-      gate.status = 'ERROR';
-      gate.statusDescription = hardDeny ? 'Hard blocked by security policy' : 'Tool call denied by policy';
-    }
-    this.emit(gate);
+      },
+      allowed ? { spanId: gateId } : { spanId: gateId, status: 'ERROR', statusDescription: denial },
+    );
     let adapterEnd = gateEnd + rng.int(40, 150);
     if (allowed) {
-      const toolStart = gateEnd + rng.int(50, 200);
-      const toolEnd = toolStart + rng.int(30_000, 900_000);
-      this.emit(
-        this.span(`execute_tool ${tool}`, traceId, adapterId, 'INTERNAL', toolStart, toolEnd, {
-          'gen_ai.operation.name': 'execute_tool',
-          'gen_ai.tool.name': tool,
-          'gen_ai.tool.call.arguments': pyDumps({ order_id: `ORD-${rng.int(10000, 99999)}` }),
-          'kitelogik.session_id': sessionId,
-        }),
-      );
+      const toolEnd = this.writeToolSpan(tool, trace, adapterId, gateEnd + rng.int(50, 200));
       const sanStart = toolEnd + rng.int(20, 80);
       const sanEnd = sanStart + rng.int(60, 1500);
-      this.emit(
-        this.span('policy_gate.sanitize_response', traceId, adapterId, 'INTERNAL', sanStart, sanEnd, {
-          'kitelogik.sanitizer.was_modified': false,
-          'kitelogik.sanitizer.patterns_found': '',
-          'kitelogik.duration_ms': pyFloat((sanEnd - sanStart) / 1000),
-          'kitelogik.session_id': sessionId,
-        }),
-      );
+      this.writeGateStep('policy_gate.sanitize_response', trace, adapterId, sanStart, sanEnd, {
+        'kitelogik.sanitizer.was_modified': false,
+        'kitelogik.sanitizer.patterns_found': '',
+      });
       adapterEnd = sanEnd + rng.int(30, 120);
     }
-    this.emit({
-      ...this.span('kitelogik.adapter.tool_call', traceId, rootId, 'INTERNAL', adapterStart, adapterEnd, {
-        'kitelogik.tool.name': tool,
-        'kitelogik.tool.action': action,
-        'kitelogik.session_id': sessionId,
-        'kitelogik.allowed': allowed,
-      }),
-      spanId: adapterId,
-    });
+    const attributes = { 'kitelogik.tool.name': tool, 'kitelogik.tool.action': action, 'kitelogik.session_id': trace.sessionId, 'kitelogik.allowed': allowed };
+    this.writeSpan('kitelogik.adapter.tool_call', trace, parentId, 'INTERNAL', adapterStart, adapterEnd, attributes, { spanId: adapterId });
     return adapterEnd;
   }
 
@@ -364,8 +412,7 @@ class TraceWriter {
     const rng = this.rng;
     const traceId = rng.hex(32);
     const rootId = rng.hex(16);
-    const role = rng.pick(ROLES);
-    const model = rng.pick(MODELS);
+    const trace: TraceContext = { traceId, sessionId, role: rng.pick(ROLES), model: rng.pick(MODELS) };
     let clock = startUs + rng.int(300, 2500);
     let remaining = spanCount - 1;
     let maxDepth = 0;
@@ -375,39 +422,17 @@ class TraceWriter {
       // spans in turns of its own (one level deeper than the root's turns).
       const agentId = rng.hex(16);
       const agentStart = clock + rng.int(200, 1500);
-      const inner = this.writeTurns(traceId, agentId, sessionId, role, model, subtree.descendants, agentStart, 2);
+      const inner = this.writeTurns(trace, agentId, subtree.descendants, agentStart, 2);
       maxDepth = Math.max(maxDepth, inner.maxDepth);
       const agentEnd = inner.endUs + rng.int(100, 900);
-      this.emit({
-        ...this.span(subtree.name, traceId, rootId, 'INTERNAL', agentStart, agentEnd, {
-          'gen_ai.operation.name': 'invoke_agent',
-          'gen_ai.agent.name': subtree.name.replace(/^invoke_agent /, ''),
-          'kitelogik.session_id': sessionId,
-          'kitelogik.delegation_depth': 1,
-        }),
-        spanId: agentId,
-        status: 'OK',
-      });
+      this.writeAgent(subtree.name, trace, rootId, agentId, agentStart, agentEnd);
       subtreeInfo = { name: subtree.name, spanId: agentId, descendants: subtree.descendants, turns: inner.turns };
       clock = agentEnd + rng.int(1_000_000, 30_000_000);
       remaining -= 1 + subtree.descendants;
     }
-    const outer = this.writeTurns(traceId, rootId, sessionId, role, model, remaining, clock, 1);
-    clock = outer.endUs;
-    const turns = outer.turns;
+    const outer = this.writeTurns(trace, rootId, remaining, clock, 1);
     maxDepth = Math.max(maxDepth, outer.maxDepth);
-    const endUs = clock + rng.int(150, 1800);
-    this.emit({
-      ...this.span('agent_session', traceId, null, 'INTERNAL', startUs, endUs, {
-        'kitelogik.session_id': sessionId,
-        'kitelogik.user_role': role,
-        'gen_ai.request.model': model.request,
-        'kitelogik.delegation_depth': 0,
-        'kitelogik.iteration': turns,
-      }),
-      spanId: rootId,
-      status: 'OK',
-    });
+    this.writeSessionRoot(trace, rootId, startUs, outer.endUs, outer.turns);
     return { traceId, maxDepth, subtree: subtreeInfo };
   }
 
@@ -417,16 +442,7 @@ class TraceWriter {
    * model call. Returns the clock after the last turn (with the pause that follows a turn), the
    * number of turns and the deepest level written.
    */
-  private writeTurns(
-    traceId: string,
-    parentId: string,
-    sessionId: string,
-    role: string,
-    model: (typeof MODELS)[number],
-    budget: number,
-    clock: number,
-    turnDepth: number,
-  ): { endUs: number; turns: number; maxDepth: number } {
+  private writeTurns(trace: TraceContext, parentId: string, budget: number, clock: number, turnDepth: number): { endUs: number; turns: number; maxDepth: number } {
     const rng = this.rng;
     let remaining = budget;
     let turns = 0;
@@ -434,7 +450,7 @@ class TraceWriter {
     while (remaining > 0) {
       if (remaining === 1) {
         // Not enough left for a turn (itself + one call): a last model call under the parent.
-        clock = this.writeLlmCall(traceId, parentId, sessionId, model, this.question(), turns + 1, clock).endUs;
+        clock = this.writeLlmCall(trace, parentId, this.question(), turns + 1, clock).endUs;
         maxDepth = Math.max(maxDepth, turnDepth);
         remaining = 0;
         break;
@@ -443,23 +459,18 @@ class TraceWriter {
       const size = Math.min(remaining, rng.int(6, 40));
       const turnId = rng.hex(16);
       const turnStart = clock + rng.int(200, 1500);
-      const filled = this.fillAgentWork(traceId, turnId, sessionId, role, model, size - 1, turnStart, turnDepth + 1, true);
+      const filled = this.fillAgentWork(trace, turnId, size - 1, turnStart, turnDepth + 1, true);
       maxDepth = Math.max(maxDepth, filled.maxDepth);
       const turnEnd = filled.endUs + rng.int(100, 900);
-      this.emit({
-        ...this.span('agent.turn', traceId, parentId, 'INTERNAL', turnStart, turnEnd, {
-          'kitelogik.session_id': sessionId,
-          'kitelogik.iteration': turns,
-          'kitelogik.user_role': role,
-        }),
-        spanId: turnId,
-      });
+      const attributes = { 'kitelogik.session_id': trace.sessionId, 'kitelogik.iteration': turns, 'kitelogik.user_role': trace.role };
+      this.writeSpan('agent.turn', trace, parentId, 'INTERNAL', turnStart, turnEnd, attributes, { spanId: turnId });
       clock = turnEnd + rng.int(1_000_000, 30_000_000);
       remaining -= size;
     }
     return { endUs: clock, turns, maxDepth };
   }
 
+  /** The user's question: a transcript of one message. */
   private question(): string {
     return `[{"role": "user", "parts": [{"type": "text", "content": "${this.rng.pick(QUESTIONS)}"}]}]`;
   }
@@ -470,11 +481,8 @@ class TraceWriter {
    * sometimes a sub-agent. Returns the end of the last span and the deepest level written.
    */
   private fillAgentWork(
-    traceId: string,
+    trace: TraceContext,
     parentId: string,
-    sessionId: string,
-    role: string,
-    model: (typeof MODELS)[number],
     budget: number,
     clock: number,
     depth: number,
@@ -486,35 +494,17 @@ class TraceWriter {
     let maxDepth = depth;
     while (budget > 0) {
       iteration++;
-      const llm = this.writeLlmCall(traceId, parentId, sessionId, model, transcript, iteration, clock);
-      transcript = llm.transcript;
-      clock = llm.endUs;
-      budget--;
-      const calls = rng.int(0, 2);
-      for (let c = 0; c < calls; c++) {
-        const allowed = budget >= 6 && rng.chance(0.8);
-        if (!allowed && budget < 4) break;
-        clock = this.writeToolCall(traceId, parentId, sessionId, role, allowed, clock);
-        budget -= allowed ? 6 : 4;
-        maxDepth = Math.max(maxDepth, depth + 2);
-      }
+      const step = this.writeStep(trace, parentId, transcript, iteration, clock, budget, 0);
+      ({ transcript, clock, budget } = step);
+      if (step.toolCalls > 0) maxDepth = Math.max(maxDepth, depth + 2);
       if (canDelegate && budget >= 8 && rng.chance(0.2)) {
         const size = rng.int(7, Math.min(budget, 24));
         const agentId = rng.hex(16);
         const agentStart = clock + rng.int(200, 900);
-        const sub = this.fillAgentWork(traceId, agentId, sessionId, 'billing_specialist', model, size - 1, agentStart, depth + 1, false);
+        const sub = this.fillAgentWork({ ...trace, role: 'billing_specialist' }, agentId, size - 1, agentStart, depth + 1, false);
         maxDepth = Math.max(maxDepth, sub.maxDepth);
         const agentEnd = sub.endUs + rng.int(100, 600);
-        this.emit({
-          ...this.span('invoke_agent billing_specialist', traceId, parentId, 'INTERNAL', agentStart, agentEnd, {
-            'gen_ai.operation.name': 'invoke_agent',
-            'gen_ai.agent.name': 'billing_specialist',
-            'kitelogik.session_id': sessionId,
-            'kitelogik.delegation_depth': 1,
-          }),
-          spanId: agentId,
-          status: 'OK',
-        });
+        this.writeAgent('invoke_agent billing_specialist', trace, parentId, agentId, agentStart, agentEnd);
         clock = agentEnd;
         budget -= size;
       }
@@ -538,43 +528,19 @@ class TraceWriter {
       seen.add(sessionId);
       if (i === 0) oldestSessionId = sessionId;
       newestSessionId = sessionId;
-      const role = rng.pick(ROLES);
-      const model = rng.pick(MODELS);
-      const traceId = rng.hex(32);
+      const trace: TraceContext = { sessionId, role: rng.pick(ROLES), model: rng.pick(MODELS), traceId: rng.hex(32) };
       const rootId = rng.hex(16);
       let end = clock + rng.int(300, 2500);
       let iteration = 0;
       if (rng.chance(2 / 3)) {
         iteration++;
-        end = this.writeLlmCall(traceId, rootId, sessionId, model, this.question(), iteration, end).endUs;
+        end = this.writeLlmCall(trace, rootId, this.question(), iteration, end).endUs;
         if (rng.chance(0.5)) {
           const [tool] = rng.pick(TOOLS);
-          const toolStart = end + rng.int(50, 400);
-          const toolEnd = toolStart + rng.int(30_000, 900_000);
-          this.emit(
-            this.span(`execute_tool ${tool}`, traceId, rootId, 'INTERNAL', toolStart, toolEnd, {
-              'gen_ai.operation.name': 'execute_tool',
-              'gen_ai.tool.name': tool,
-              'gen_ai.tool.call.arguments': pyDumps({ order_id: `ORD-${rng.int(10000, 99999)}` }),
-              'kitelogik.session_id': sessionId,
-            }),
-          );
-          end = toolEnd;
+          end = this.writeToolSpan(tool, trace, rootId, end + rng.int(50, 400));
         }
       }
-      const endUs = end + rng.int(150, 1800);
-      this.emit({
-        ...this.span('agent_session', traceId, null, 'INTERNAL', clock, endUs, {
-          'kitelogik.session_id': sessionId,
-          'kitelogik.user_role': role,
-          'gen_ai.request.model': model.request,
-          'kitelogik.delegation_depth': 0,
-          'kitelogik.iteration': iteration,
-        }),
-        spanId: rootId,
-        status: 'OK',
-      });
-      clock = endUs + rng.int(1_000_000, 20_000_000);
+      clock = this.writeSessionRoot(trace, rootId, clock, end, iteration) + rng.int(1_000_000, 20_000_000);
     }
     return { oldestSessionId, newestSessionId };
   }
@@ -601,29 +567,29 @@ class TraceWriter {
       // Sessions follow each other, so the whole file is in end-time order like a live export.
       clock += rng.int(2_000_000, 20_000_000);
     }
-    this.flush();
     return { traces, sessions };
+  }
+}
+
+/** Opens `path` for a TraceWriter, runs `write` with it, then flushes the writer and closes the file. */
+function withTraceWriter<R>(path: string, seed: number, form: 'compact' | 'pretty', write: (writer: TraceWriter) => R): R {
+  const fd = openSync(path, 'w');
+  try {
+    const writer = new TraceWriter(fd, seed, form);
+    const result = write(writer);
+    writer.flush();
+    return result;
+  } finally {
+    closeSync(fd);
   }
 }
 
 /** Writes the file and reports what it holds (spans, traces, sessions, bytes, token sums). */
 export function generateOtelFile(options: GenerateOtelOptions): GenerateOtelResult {
-  const fd = openSync(options.path, 'w');
-  try {
-    const writer = new TraceWriter(fd, options.seed, options.form);
+  return withTraceWriter(options.path, options.seed, options.form, (writer) => {
     const { traces, sessions } = writer.run(options.sizeBytes);
-    return {
-      spans: writer.spans,
-      traces,
-      sessions,
-      bytes: writer.bytes,
-      llmSpans: writer.llmSpans,
-      inputTokens: writer.inputTokens,
-      outputTokens: writer.outputTokens,
-    };
-  } finally {
-    closeSync(fd);
-  }
+    return writer.result(traces, sessions);
+  });
 }
 
 /**
@@ -632,29 +598,12 @@ export function generateOtelFile(options: GenerateOtelOptions): GenerateOtelResu
  */
 export function generateOtelTraceFile(options: GenerateOtelTraceOptions): GenerateOtelTraceResult {
   if (!Number.isInteger(options.spans) || options.spans < 1) throw new Error(`spans must be a positive integer, not ${options.spans}`);
-  const fd = openSync(options.path, 'w');
-  try {
-    const writer = new TraceWriter(fd, options.seed, options.form);
+  return withTraceWriter(options.path, options.seed, options.form, (writer) => {
     const sessionId = `sess_${new Prng(options.seed ^ 0x5eed).hex(12)}`;
     const subtree = options.subtreeSpans === undefined ? undefined : { name: SUBTREE_SPAN_NAME, descendants: options.subtreeSpans };
     const { traceId, maxDepth, subtree: subtreeInfo } = writer.writeLongTrace(sessionId, options.spans, BASE_US, subtree);
-    writer.flush();
-    return {
-      spans: writer.spans,
-      traces: 1,
-      sessions: 1,
-      bytes: writer.bytes,
-      llmSpans: writer.llmSpans,
-      inputTokens: writer.inputTokens,
-      outputTokens: writer.outputTokens,
-      sessionId,
-      traceId,
-      maxDepth,
-      ...(subtreeInfo ? { subtree: subtreeInfo } : {}),
-    };
-  } finally {
-    closeSync(fd);
-  }
+    return { ...writer.result(1, 1), sessionId, traceId, maxDepth, ...(subtreeInfo ? { subtree: subtreeInfo } : {}) };
+  });
 }
 
 /**
@@ -664,23 +613,8 @@ export function generateOtelTraceFile(options: GenerateOtelTraceOptions): Genera
  */
 export function generateOtelSessionsFile(options: GenerateOtelSessionsOptions): GenerateOtelSessionsResult {
   if (!Number.isInteger(options.sessions) || options.sessions < 1) throw new Error(`sessions must be a positive integer, not ${options.sessions}`);
-  const fd = openSync(options.path, 'w');
-  try {
-    const writer = new TraceWriter(fd, options.seed, options.form ?? 'compact');
+  return withTraceWriter(options.path, options.seed, options.form ?? 'compact', (writer) => {
     const { oldestSessionId, newestSessionId } = writer.writeSmallSessions(options.sessions, BASE_US);
-    writer.flush();
-    return {
-      spans: writer.spans,
-      traces: options.sessions,
-      sessions: options.sessions,
-      bytes: writer.bytes,
-      llmSpans: writer.llmSpans,
-      inputTokens: writer.inputTokens,
-      outputTokens: writer.outputTokens,
-      newestSessionId,
-      oldestSessionId,
-    };
-  } finally {
-    closeSync(fd);
-  }
+    return { ...writer.result(options.sessions, options.sessions), newestSessionId, oldestSessionId };
+  });
 }

@@ -14,19 +14,19 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Page } from '@playwright/test';
 import { LIVE_SESSION_ID, liveSeedText, liveSpanLine, liveSpanName } from './live-span';
-import { CHROMIUM_ARGS, startServer, stopServer, waitUntilIndexed } from './waterfall-bench';
+import { wsProbe, type WsLogEntry } from './rpc-probes';
+import { redactToken, withServedPage, type ServedFileOptions } from './web-shell';
 
-export interface LivePageBenchOptions {
-  cliPath: string;
+export interface LivePageBenchOptions extends Pick<ServedFileOptions, 'cliPath' | 'log'> {
   /** A fresh folder: holds the live file (in a folder of its own) and the cache. */
   dir: string;
   appends: number;
   warmups: number;
   /** Pause after a row appeared before the next append (keeps appends > chokidar's 50 ms apart). */
   pauseMs: number;
-  log: (line: string) => void;
 }
 
 export interface LivePageSpan {
@@ -55,35 +55,6 @@ export interface LivePageBenchResult {
   warmup: LivePageSpan[];
   spans: LivePageSpan[];
 }
-
-/** Installed before any page script: notes RPC traffic over the page's WebSocket. */
-const WS_PROBE = `(() => {
-  const log = [];
-  window.__tlWsLog = log;
-  const now = () => performance.timeOrigin + performance.now();
-  const Native = window.WebSocket;
-  class ProbedWebSocket extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', (e) => {
-        if (typeof e.data !== 'string' || log.length > 2000) return;
-        const head = e.data.slice(0, 80);
-        const event = /^\\{"type":"event","name":"(\\w+)"/.exec(head);
-        if (event) { log.push({ t: now(), kind: 'event', name: event[1] }); return; }
-        const response = /^\\{"type":"response","id":(\\d+)/.exec(head);
-        if (response) log.push({ t: now(), kind: 'response', id: Number(response[1]) });
-      });
-    }
-    send(data) {
-      if (typeof data === 'string' && log.length <= 2000) {
-        const request = /^\\{"type":"request","id":(\\d+),"method":"(\\w+)"/.exec(data.slice(0, 80));
-        if (request) log.push({ t: now(), kind: 'request', id: Number(request[1]), method: request[2] });
-      }
-      return super.send(data);
-    }
-  }
-  window.WebSocket = ProbedWebSocket;
-})();`;
 
 /** Page side: watches the waterfall for the row of the span armed last. */
 const ROW_PROBE = `(() => {
@@ -131,7 +102,6 @@ const ROW_PROBE = `(() => {
 
 const PAGE_NOW = 'performance.timeOrigin + performance.now()';
 const nodeNow = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Offset of the page's clock from this process's, from the round trip with the least delay. */
 async function calibrateClock(page: Page): Promise<{ offsetMs: number; rttMs: number }> {
@@ -145,14 +115,6 @@ async function calibrateClock(page: Page): Promise<{ offsetMs: number; rttMs: nu
   return best;
 }
 
-interface LogEntry {
-  t: number;
-  kind: 'event' | 'request' | 'response';
-  name?: string;
-  id?: number;
-  method?: string;
-}
-
 export async function runLivePageBench(options: LivePageBenchOptions): Promise<LivePageBenchResult> {
   const fileDir = join(options.dir, 'live');
   mkdirSync(fileDir, { recursive: true });
@@ -160,15 +122,8 @@ export async function runLivePageBench(options: LivePageBenchOptions): Promise<L
   const startUs = Date.now() * 1000;
   writeFileSync(file, liveSeedText(startUs));
 
-  const { child, url } = await startServer({ cliPath: options.cliPath, file, cacheDir: join(options.dir, 'cache') });
-  let browser: Browser | null = null;
-  try {
-    await waitUntilIndexed(url, 60_000);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.addInitScript(WS_PROBE);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => options.log(`  page error: ${error.message}`));
+  const served = { ...options, file, cacheDir: join(options.dir, 'cache'), initScripts: [wsProbe('epoch', 2000)], indexTimeoutMs: 60_000 };
+  return withServedPage(served, async ({ url, page }) => {
     await page.goto(url);
 
     // Select the live session in the sessions grid, as a user would.
@@ -185,7 +140,7 @@ export async function runLivePageBench(options: LivePageBenchOptions): Promise<L
       const writtenAt = nodeNow();
       appendFileSync(file, line);
       const deadline = writtenAt + 5_000;
-      let state: { rowAt: number | null; paintedAt: number | null; log: LogEntry[] };
+      let state: { rowAt: number | null; paintedAt: number | null; log: WsLogEntry[] };
       for (;;) {
         state = (await page.evaluate('window.__tlLive.state()')) as typeof state;
         if (state.paintedAt !== null || nodeNow() > deadline) break;
@@ -215,7 +170,7 @@ export async function runLivePageBench(options: LivePageBenchOptions): Promise<L
     }
     const after = await calibrateClock(page);
     return {
-      url: url.replace(/token=[^#&]+/, 'token=…'),
+      url: redactToken(url),
       clockOffsetMs: clock.offsetMs,
       clockRttMs: clock.rttMs,
       clockOffsetDriftMs: after.offsetMs - clock.offsetMs,
@@ -224,8 +179,5 @@ export async function runLivePageBench(options: LivePageBenchOptions): Promise<L
       warmup,
       spans,
     };
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await stopServer(child);
-  }
+  });
 }

@@ -63,32 +63,3 @@ export function liveSpanLine(seq: number, startUs: number): string {
 export function monotonicMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-export interface LatencyStats {
-  n: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  minMs: number;
-  meanMs: number;
-}
-
-export function latencyStats(values: number[]): LatencyStats {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  const sum = sorted.reduce((a, b) => a + b, 0);
-  return {
-    n: sorted.length,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted[sorted.length - 1] ?? NaN,
-    minMs: sorted[0] ?? NaN,
-    meanMs: sorted.length ? sum / sorted.length : NaN,
-  };
-}

@@ -35,13 +35,16 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateOtelFile, generateOtelSessionsFile, generateOtelTraceFile, SUBTREE_SPAN_NAME, type GenerateOtelResult } from './generate-otel';
+import { generateOtelFile, generateOtelSessionsFile, generateOtelTraceFile, SUBTREE_SPAN_NAME, type GenerateOtelResult, type GenerateOtelSessionsResult, type GenerateOtelTraceResult } from './generate-otel';
 import { summarizeCpuProfiles } from './cpu-profile';
 import { runWaterfallBench, type WaterfallBenchResult } from './waterfall-bench';
 import { runLivePageBench, type LivePageBenchResult, type LivePageSpan } from './live-page-bench';
 import { runSessionsBench, type SessionsBenchResult } from './sessions-bench';
 import { runCollapseBench, type CollapseBenchResult, type ToggleTiming } from './collapse-bench';
-import { latencyStats, liveSeedText, type LatencyStats } from './live-span';
+import { liveSeedText } from './live-span';
+import { latencyStats, median, type LatencyStats } from './stats';
+import type { FrameStats } from './frame-probes';
+import { count, fmt, frameGoal, frameKeys, frameVerdict, frameWork, goalAtMost, round, roundDeep, roundOrNull, rpcTimeline, staleBuildNote, verdict } from './report';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH_DIR, '..');
@@ -133,10 +136,6 @@ if (
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const round = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
-const count = (n: number) => n.toLocaleString('en-US');
-const verdict = (isMet: boolean) => (isMet ? 'met' : 'NOT MET');
 
 // ---------------------------------------------------------------- data
 
@@ -175,6 +174,11 @@ function ensureData<R extends GenerateOtelResult>(name: string, params: Record<s
   writeFileSync(metaPath, JSON.stringify({ key, result }, null, 2));
   log(`  generated ${relative(REPO, path)}: ${fmt(result.bytes / MB)} MB, ${count(result.spans)} spans in ${fmt((performance.now() - start) / 1000)} s`);
   return { path, result, isReused: false };
+}
+
+/** What the report says of a data file: what it holds, and whether it was reused. */
+function dataSummary(file: DataFile | null | undefined): Record<string, unknown> | null {
+  return file ? { ...file.result, isReused: file.isReused } : null;
 }
 
 /** The most recently modified file under a folder. */
@@ -397,11 +401,11 @@ function liveLines(live: LiveResult): string[] {
     lines.push(
       `live append API p50: ${fmt(s.query.p50Ms)} ms (write in another process → spansAppended delivered → getWaterfall returns the row; ` +
         `${liveAppends} appends every ${liveIntervalMs} ms; event alone ${fmt(s.event.p50Ms)}, queryable by polling ${fmt(s.indexed.p50Ms)}; ` +
-        `goal ≤ ${GOALS.liveAppendApiP50Ms} ms: ${verdict(s.query.p50Ms <= GOALS.liveAppendApiP50Ms)})`,
+        `${goalAtMost(s.query.p50Ms, GOALS.liveAppendApiP50Ms)})`,
     );
     lines.push(
       `live append API p99: ${fmt(s.query.p99Ms)} ms (p95 ${fmt(s.query.p95Ms)}, max ${fmt(s.query.maxMs)}; event alone p99 ${fmt(s.event.p99Ms)}, ` +
-        `queryable by polling p99 ${fmt(s.indexed.p99Ms)}; goal ≤ ${GOALS.liveAppendApiP99Ms} ms: ${verdict(s.query.p99Ms <= GOALS.liveAppendApiP99Ms)})`,
+        `queryable by polling p99 ${fmt(s.indexed.p99Ms)}; ${goalAtMost(s.query.p99Ms, GOALS.liveAppendApiP99Ms)})`,
     );
     lines.push(
       `live append API path, p50 / p99 ms after the write: inotify ${fmt(s.kernel.p50Ms)} / ${fmt(s.kernel.p99Ms)}, ` +
@@ -422,23 +426,18 @@ function liveLines(live: LiveResult): string[] {
     lines.push(
       `live append page p50: ${fmt(p.row.p50Ms)} ms (append → row in the waterfall's DOM, ${live.page.spans.length} spans one at a time: ` +
         `p95 ${fmt(p.row.p95Ms)}, max ${fmt(p.row.maxMs)}; painted p50 ${fmt(p.painted.p50Ms)} / p95 ${fmt(p.painted.p95Ms)}; ` +
-        `goal ≤ ${GOALS.liveAppendPageP50Ms} ms: ${verdict(p.row.p50Ms <= GOALS.liveAppendPageP50Ms)})`,
+        `${goalAtMost(p.row.p50Ms, GOALS.liveAppendPageP50Ms)})`,
     );
     lines.push(
       `live append page path, p50 ms after the write: spansAppended reaches the page ${fmt(p.event.p50Ms)}, getWaterfall sent ${fmt(p.request.p50Ms)}, ` +
         `answered ${fmt(p.response.p50Ms)}, row in DOM ${fmt(p.row.p50Ms)}, frame painted ${fmt(p.painted.p50Ms)} ` +
         `(page clock offset ${fmt(live.page.clockOffsetMs, 2)} ms ± ${fmt(live.page.clockRttMs / 2, 2)}, drift ${fmt(live.page.clockOffsetDriftMs, 2)})`,
     );
-    if (live.app?.isBuildStale) lines.push('live append page note: out/ was older than src/ — these figures are for the previous build');
+    if (live.app?.isBuildStale) lines.push(staleBuildNote('live append page'));
   } else if (live.pageError) {
     lines.push(`live append page: not measured (${live.pageError})`);
   }
   return lines;
-}
-
-/** Every number of an object (of stats) to two decimals, for the report. */
-function roundDeep<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? round(v, 2) : v))) as T;
 }
 
 /** The report's live figures. */
@@ -446,25 +445,24 @@ function liveReport(live: LiveResult): Record<string, unknown> {
   const s = live.steady;
   const b = live.burstSecond;
   const p = live.pageStages;
-  const r2 = (n: number | undefined) => (n === undefined ? null : round(n, 1));
   return {
-    liveAppendApiP50Ms: r2(s?.query.p50Ms),
-    liveAppendApiP95Ms: r2(s?.query.p95Ms),
-    liveAppendApiP99Ms: r2(s?.query.p99Ms),
-    liveAppendApiMaxMs: r2(s?.query.maxMs),
-    liveAppendApiEventP50Ms: r2(s?.event.p50Ms),
-    liveAppendApiEventP99Ms: r2(s?.event.p99Ms),
-    liveAppendApiQueryableP50Ms: r2(s?.indexed.p50Ms),
-    liveAppendApiQueryableP99Ms: r2(s?.indexed.p99Ms),
+    liveAppendApiP50Ms: roundOrNull(s?.query.p50Ms),
+    liveAppendApiP95Ms: roundOrNull(s?.query.p95Ms),
+    liveAppendApiP99Ms: roundOrNull(s?.query.p99Ms),
+    liveAppendApiMaxMs: roundOrNull(s?.query.maxMs),
+    liveAppendApiEventP50Ms: roundOrNull(s?.event.p50Ms),
+    liveAppendApiEventP99Ms: roundOrNull(s?.event.p99Ms),
+    liveAppendApiQueryableP50Ms: roundOrNull(s?.indexed.p50Ms),
+    liveAppendApiQueryableP99Ms: roundOrNull(s?.indexed.p99Ms),
     liveAppendApiChokidarDropped: s ? s.chokidarDropped : null,
-    liveAppendApiBurstP50Ms: r2(b?.query.p50Ms),
-    liveAppendApiBurstMaxMs: r2(b?.query.maxMs),
-    liveAppendPageP50Ms: r2(p?.row.p50Ms),
-    liveAppendPageP95Ms: r2(p?.row.p95Ms),
-    liveAppendPageP99Ms: r2(p?.row.p99Ms),
-    liveAppendPageMaxMs: r2(p?.row.maxMs),
-    liveAppendPagePaintedP50Ms: r2(p?.painted.p50Ms),
-    liveAppendPagePaintedP95Ms: r2(p?.painted.p95Ms),
+    liveAppendApiBurstP50Ms: roundOrNull(b?.query.p50Ms),
+    liveAppendApiBurstMaxMs: roundOrNull(b?.query.maxMs),
+    liveAppendPageP50Ms: roundOrNull(p?.row.p50Ms),
+    liveAppendPageP95Ms: roundOrNull(p?.row.p95Ms),
+    liveAppendPageP99Ms: roundOrNull(p?.row.p99Ms),
+    liveAppendPageMaxMs: roundOrNull(p?.row.maxMs),
+    liveAppendPagePaintedP50Ms: roundOrNull(p?.painted.p50Ms),
+    liveAppendPagePaintedP95Ms: roundOrNull(p?.painted.p95Ms),
     live: roundDeep({
       api: s
         ? {
@@ -499,50 +497,170 @@ function liveReport(live: LiveResult): Record<string, unknown> {
   };
 }
 
-// ---------------------------------------------------------------- sessions table and collapse
+// ---------------------------------------------------------------- parts in Chromium
 
-const median = (values: number[]) => {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-/** rAF fires on vsync: a p95 equal to the idle interval (16.7 ms at 60 Hz) means no frame was missed. */
-function frameVerdict(p95: number, idleFrameMs: number, goalMs: number): string {
-  if (p95 <= goalMs) return 'met';
-  return p95 <= idleFrameMs * 1.05 ? `met at vsync (p95 = the ${fmt(idleFrameMs)} ms idle frame)` : 'NOT MET';
-}
-
-interface SessionsPart {
-  data: DataFile<ReturnType<typeof generateOtelSessionsFile>> | null;
+/** A part measured in headless Chromium: its data, the child that indexed it, the engine's own figures, the page's. */
+interface PagePart<D extends GenerateOtelResult, B> {
+  data: DataFile<D> | null;
   ingest: ChildResult | null;
   query: ChildResult | null;
-  bench: SessionsBenchResult | null;
+  bench: B | null;
   error: string | null;
   app: BuiltApp | null;
   checks: string[];
 }
 
-/** The sessions table of 100,000 sessions: data, an ingest child, the engine's windows, then Chromium. */
-async function measureSessions(runDir: string, generated: string[]): Promise<SessionsPart> {
-  const part: SessionsPart = { data: null, ingest: null, query: null, bench: null, error: null, app: null, checks: [] };
-  log(`sessions table (${count(SESSIONS_COUNT)} sessions in headless Chromium):`);
+type WaterfallPart = PagePart<GenerateOtelTraceResult, WaterfallBenchResult>;
+type SessionsPart = PagePart<GenerateOtelSessionsResult, SessionsBenchResult>;
+type CollapsePart = PagePart<GenerateOtelTraceResult, CollapseBenchResult>;
+
+/** Measures a part; what fails is logged (`  <what> failed: …`) and kept as its error. */
+async function measurePart<D extends GenerateOtelResult, B>(what: string, measure: (part: PagePart<D, B>) => Promise<void>): Promise<PagePart<D, B>> {
+  const part: PagePart<D, B> = { data: null, ingest: null, query: null, bench: null, error: null, app: null, checks: [] };
   try {
-    const data = ensureData(`otel-sessions-${SESSIONS_COUNT}-seed${SESSIONS_SEED}.jsonl`, { sessions: SESSIONS_COUNT, seed: SESSIONS_SEED }, (path) =>
-      generateOtelSessionsFile({ path, sessions: SESSIONS_COUNT, seed: SESSIONS_SEED }),
-    );
-    part.data = data;
-    generated.push(data.path);
-    part.app = ensureApp();
-    // Index it once in a child (which then releases the index), so the server resumes it.
+    await measure(part);
+  } catch (error) {
+    part.error = (error as Error).message;
+    log(`  ${what} failed: ${part.error}`);
+  }
+  return part;
+}
+
+/**
+ * A part's first steps: its data file (generated unless an identical one is there), the built
+ * app, and the file indexed once in a child (which then releases the index), so the server resumes it.
+ */
+async function preparePagePart<D extends GenerateOtelResult, B>(
+  part: PagePart<D, B>,
+  generated: string[],
+  cacheDir: string,
+  data: { name: string; params: Record<string, unknown>; make: (path: string) => D },
+): Promise<{ data: DataFile<D>; ingest: ChildResult }> {
+  const file = ensureData(data.name, data.params, data.make);
+  part.data = file;
+  generated.push(file.path);
+  part.app = ensureApp();
+  const ingest = await runChild('ingest', ['--path', file.path, '--cache', cacheDir]);
+  part.ingest = ingest;
+  log(`  indexed in ${fmt(ingest.idleMs as number, 0)} ms (${fmt(ingest.mbPerSec)} MB/s)`);
+  return { data: file, ingest };
+}
+
+/** The session the engine found in a one-session file; a check fails unless it is the generated one. */
+function checkedSessionId(part: PagePart<GenerateOtelTraceResult, unknown>, what: string): string {
+  const sessionId = String(part.ingest!.firstSessionId);
+  const generatedId = part.data!.result.sessionId;
+  if (sessionId !== generatedId) part.checks.push(`${what}: engine's session is ${sessionId}, generated ${generatedId}`);
+  return sessionId;
+}
+
+function checkGridRows(part: PagePart<GenerateOtelResult, unknown>, what: string, rows: number, expected: number): void {
+  if (rows !== expected) part.checks.push(`${what}: the grid has ${rows} rows, expected ${expected}`);
+}
+
+/** A part's raw results in the report: `<name>Ingest`, `<name>Query`, `<name>`, `<name>Error`. */
+function partRaw(name: string, part: PagePart<GenerateOtelResult, unknown> | null): Record<string, unknown> {
+  return {
+    [`${name}Ingest`]: part?.ingest ?? null,
+    [`${name}Query`]: part?.query ?? null,
+    [name]: part?.bench ?? null,
+    [`${name}Error`]: part?.error ?? null,
+  };
+}
+
+// ---------------------------------------------------------------- waterfall
+
+/** The waterfall of one 100,000-span session: data, an ingest child, the engine's first window, then Chromium. */
+function measureWaterfall(runDir: string, generated: string[]): Promise<WaterfallPart> {
+  log('waterfall (100,000-span session in headless Chromium):');
+  return measurePart<GenerateOtelTraceResult, WaterfallBenchResult>('waterfall', async (part) => {
+    const cacheDir = join(runDir, 'waterfall');
+    const params = { form: 'compact', spans: WATERFALL_SPANS, seed: WATERFALL_SEED } as const;
+    const { data } = await preparePagePart(part, generated, cacheDir, {
+      name: `otel-trace-${WATERFALL_SPANS}-seed${WATERFALL_SEED}.jsonl`,
+      params,
+      make: (path) => generateOtelTraceFile({ path, ...params }),
+    });
+    const sessionId = checkedSessionId(part, 'waterfall');
+    const query = await runChild('waterfall-query', ['--path', data.path, '--cache', cacheDir, '--session', sessionId]);
+    part.query = query;
+    log(`  engine: first window ${fmt(query.coldMs as number, 0)} ms cold, ${fmt(query.warmMs as number, 0)} ms warm`);
+    const w = await runWaterfallBench({
+      cliPath: part.app!.cliPath,
+      file: data.path,
+      sourceId: 's1',
+      sessionId,
+      cacheDir,
+      wheelEvents: SCROLL_WHEEL_EVENTS,
+      wheelDeltaPx: SCROLL_WHEEL_DELTA_PX,
+      log,
+    });
+    part.bench = w;
+    checkGridRows(part, 'waterfall', w.totalRows, WATERFALL_SPANS);
+    log(`  first render ${fmt(w.firstRenderMs, 0)} ms, wheel p95 ${fmt(w.wheel.p95Ms)} ms`);
+  });
+}
+
+function waterfallLines(part: WaterfallPart): string[] {
+  const w = part.bench;
+  if (!w) return [`waterfall 100k: not measured (${part.error})`];
+  const q = part.query!;
+  const lines = [
+    `waterfall 100k first render: ${fmt(w.firstRenderMs, 0)} ms (navigation start → first row painted, fresh browser and engine: ` +
+      `DOMContentLoaded at ${fmt(w.domContentLoadedMs ?? NaN, 0)} ms, engine's first window ${fmt(q.coldMs as number, 0)} ms cold / ${fmt(q.warmMs as number, 0)} ms warm; ` +
+      `reload ${fmt(w.warmFirstRenderMs, 0)} ms; ${goalAtMost(w.firstRenderMs, GOALS.waterfallFirstRenderMs)})`,
+    `waterfall 100k cold load RPC: ${rpcTimeline(w.coldRpc)} ms after navigation start`,
+    `waterfall 100k scroll p95 frame: ${fmt(w.wheel.p95Ms)} ms (rAF deltas, mouse wheel ${SCROLL_WHEEL_EVENTS} × ${SCROLL_WHEEL_DELTA_PX} px: p50 ${fmt(w.wheel.p50Ms)}, max ${fmt(w.wheel.maxMs)}, ` +
+      `${w.wheel.droppedFrames} of ${w.wheel.frames} frames dropped; main-thread work ${frameWork(w.wheel)}; ` +
+      `${w.wheel.placeholderFrames} frames with placeholder rows; ${frameGoal(w.wheel.p95Ms, w.idleFrameMs, GOALS.waterfallScrollP95FrameMs)})`,
+    `waterfall 100k scrollTop p95 frame: ${fmt(w.scrollTop.p95Ms)} ms (${SCROLL_WHEEL_DELTA_PX} px every frame: p50 ${fmt(w.scrollTop.p50Ms)}, max ${fmt(w.scrollTop.maxMs)}, ` +
+      `${w.scrollTop.droppedFrames} of ${w.scrollTop.frames} dropped; work ${frameWork(w.scrollTop)}; ` +
+      `${w.scrollTop.placeholderFrames} with placeholders; ${frameVerdict(w.scrollTop.p95Ms, w.idleFrameMs, GOALS.waterfallScrollP95FrameMs)})`,
+    `waterfall 100k jump to middle: ${fmt(w.jumpToMiddleMs, 0)} ms (scrollTop to row ~50,000 → only real rows in view; engine window there ${fmt(q.middleMs as number, 0)} ms)`,
+    `waterfall 100k JS heap: ${fmt(w.jsHeapMb)} MB (after GC, after scrolling; Jaeger UI holds 139 MB at 50k spans)`,
+  ];
+  if (part.app?.isBuildStale) lines.push(staleBuildNote('waterfall'));
+  return lines;
+}
+
+/** The report's waterfall figures (null when not measured, also with --no-waterfall). */
+function waterfallReport(part: WaterfallPart | null): Record<string, unknown> {
+  const w = part?.bench ?? undefined;
+  const q = part?.query ?? undefined;
+  return {
+    waterfall100kFirstRenderMs: roundOrNull(w?.firstRenderMs),
+    waterfall100kScrollP95FrameMs: roundOrNull(w?.wheel.p95Ms, 2),
+    waterfall100kScrollP50FrameMs: roundOrNull(w?.wheel.p50Ms, 2),
+    waterfall100kScrollMaxFrameMs: roundOrNull(w?.wheel.maxMs, 2),
+    waterfall100kScrollDroppedFrames: w ? w.wheel.droppedFrames : null,
+    waterfall100kScrollTopP95FrameMs: roundOrNull(w?.scrollTop.p95Ms, 2),
+    waterfall100kWarmFirstRenderMs: roundOrNull(w?.warmFirstRenderMs),
+    waterfall100kScrollP95FrameWorkMs: roundOrNull(w?.wheel.workP95Ms, 2),
+    waterfall100kScrollTopP95FrameWorkMs: roundOrNull(w?.scrollTop.workP95Ms, 2),
+    waterfall100kIdleFrameMs: roundOrNull(w?.idleFrameMs, 2),
+    waterfall100kEngineFirstWindowColdMs: roundOrNull(q?.coldMs as number | undefined),
+    waterfall100kEngineFirstWindowWarmMs: roundOrNull(q?.warmMs as number | undefined, 2),
+    waterfall100kJumpToMiddleMs: roundOrNull(w?.jumpToMiddleMs),
+    waterfall100kJsHeapMb: roundOrNull(w?.jsHeapMb),
+  };
+}
+
+// ---------------------------------------------------------------- sessions table
+
+/** The sessions table of 100,000 sessions: data, an ingest child, the engine's windows, then Chromium. */
+function measureSessions(runDir: string, generated: string[]): Promise<SessionsPart> {
+  log(`sessions table (${count(SESSIONS_COUNT)} sessions in headless Chromium):`);
+  return measurePart<GenerateOtelSessionsResult, SessionsBenchResult>('sessions table', async (part) => {
     const sessionsCache = join(runDir, 'sessions');
-    part.ingest = await runChild('ingest', ['--path', data.path, '--cache', sessionsCache]);
-    log(`  indexed in ${fmt(part.ingest.idleMs as number, 0)} ms (${fmt(part.ingest.mbPerSec)} MB/s)`);
-    const info = part.ingest.info as { sessions: number; spans: number };
+    const { data, ingest } = await preparePagePart(part, generated, sessionsCache, {
+      name: `otel-sessions-${SESSIONS_COUNT}-seed${SESSIONS_SEED}.jsonl`,
+      params: { sessions: SESSIONS_COUNT, seed: SESSIONS_SEED },
+      make: (path) => generateOtelSessionsFile({ path, sessions: SESSIONS_COUNT, seed: SESSIONS_SEED }),
+    });
+    const info = ingest.info as { sessions: number; spans: number };
     if (info.sessions !== SESSIONS_COUNT) part.checks.push(`sessions: the engine indexed ${info.sessions} sessions, generated ${SESSIONS_COUNT}`);
-    if (part.ingest.firstSessionId !== data.result.newestSessionId) {
-      part.checks.push(`sessions: the engine's newest session is ${String(part.ingest.firstSessionId)}, generated ${data.result.newestSessionId}`);
+    if (ingest.firstSessionId !== data.result.newestSessionId) {
+      part.checks.push(`sessions: the engine's newest session is ${String(ingest.firstSessionId)}, generated ${data.result.newestSessionId}`);
     }
     part.query = await runChild('sessions-query', ['--path', data.path, '--cache', sessionsCache]);
     const q = part.query as unknown as SessionsQueryWindows & { filtered: SessionsQueryWindows };
@@ -558,8 +676,8 @@ async function measureSessions(runDir: string, generated: string[]): Promise<Ses
         );
       }
     }
-    part.bench = await runSessionsBench({
-      cliPath: part.app.cliPath,
+    const b = await runSessionsBench({
+      cliPath: part.app!.cliPath,
       file: data.path,
       cacheDir: sessionsCache,
       sessionsFraction: SESSIONS_FRACTION,
@@ -567,8 +685,8 @@ async function measureSessions(runDir: string, generated: string[]): Promise<Ses
       wheelDeltaPx: SCROLL_WHEEL_DELTA_PX,
       log,
     });
-    const b = part.bench;
-    if (b.totalRows !== SESSIONS_COUNT) part.checks.push(`sessions: the grid has ${b.totalRows} rows, expected ${SESSIONS_COUNT}`);
+    part.bench = b;
+    checkGridRows(part, 'sessions', b.totalRows, SESSIONS_COUNT);
     if (!b.firstRowText?.includes(data.result.newestSessionId)) {
       part.checks.push(`sessions: the first row shown is "${b.firstRowText}", expected the newest session ${data.result.newestSessionId}`);
     }
@@ -578,11 +696,7 @@ async function measureSessions(runDir: string, generated: string[]): Promise<Ses
       }
     }
     log(`  first rows ${fmt(b.firstRowsMs, 0)} ms, wheel p95 ${fmt(b.wheel.p95Ms)} ms (${b.wheel.droppedFrames} dropped)`);
-  } catch (error) {
-    part.error = (error as Error).message;
-    log(`  sessions table failed: ${part.error}`);
-  }
-  return part;
+  });
 }
 
 interface SessionsQueryWindows {
@@ -601,27 +715,24 @@ function sessionsLines(part: SessionsPart): string[] {
   if (!b) return [`sessions 100k: not measured (${part.error})`];
   const q = part.query as unknown as SessionsQueryWindows & { filtered: SessionsQueryWindows };
   const lines: string[] = [];
-  const rpc = b.coldRpc
-    .map((c) => `${c.method} ${c.sentMs}→${c.answeredMs ?? '?'}${c.responseBytes && c.responseBytes > 10_000 ? ` (${fmt(c.responseBytes / 1024, 0)} KB)` : ''}`)
-    .join(', ');
   lines.push(
     `sessions 100k first rows: ${fmt(b.firstRowsMs, 0)} ms (navigation start → first session row painted, fresh browser and engine: ` +
-      `DOMContentLoaded at ${fmt(b.domContentLoadedMs ?? NaN, 0)} ms, RPC ${rpc} ms; engine's top window ${fmt(q.coldMs)} ms cold / ${fmt(q.warmMs)} ms warm; ` +
+      `DOMContentLoaded at ${fmt(b.domContentLoadedMs ?? NaN, 0)} ms, RPC ${rpcTimeline(b.coldRpc)} ms; engine's top window ${fmt(q.coldMs)} ms cold / ${fmt(q.warmMs)} ms warm; ` +
       `reload ${fmt(b.warmFirstRowsMs, 0)} ms; no goal of its own, the 100k waterfall's first render goal is ≤ ${SESSIONS_FIRST_ROWS_REFERENCE_MS} ms: ` +
       `${b.firstRowsMs <= SESSIONS_FIRST_ROWS_REFERENCE_MS ? 'within it' : 'over it'})`,
   );
   const short = (w: SessionsQueryWindows) =>
     w.firstShortOffset === null ? 'every window full' : `windows come back short from row ${count(w.firstShortOffset)} on: rows past it stay placeholders`;
-  const scroll = (label: string, f: SessionsBenchResult['wheel'], how: string, idleFrameMs: number) =>
+  const scroll = (label: string, f: FrameStats, how: string, idleFrameMs: number) =>
     `sessions 100k ${label} p95 frame: ${fmt(f.p95Ms)} ms (${how}, ${b.rowsInView} rows in view: p50 ${fmt(f.p50Ms)}, max ${fmt(f.maxMs)}; ` +
-    `${f.droppedFrames} of ${f.frames} frames dropped; work p50 ${fmt(f.workP50Ms)} / p95 ${fmt(f.workP95Ms)} / max ${fmt(f.workMaxMs)} ms; ` +
-    `${f.placeholderFrames} frames with placeholder rows; goal ≤ ${GOALS.sessionsScrollP95FrameMs} ms: ${frameVerdict(f.p95Ms, idleFrameMs, GOALS.sessionsScrollP95FrameMs)})`;
+    `${f.droppedFrames} of ${f.frames} frames dropped; work ${frameWork(f)}; ` +
+    `${f.placeholderFrames} frames with placeholder rows; ${frameGoal(f.p95Ms, idleFrameMs, GOALS.sessionsScrollP95FrameMs)})`;
   const wheelHow = `mouse wheel ${SCROLL_WHEEL_EVENTS} × ${SCROLL_WHEEL_DELTA_PX} px from the top`;
   const stepHow = `${SCROLL_WHEEL_DELTA_PX} px every frame, on from there`;
-  const dropped = (label: string, f: SessionsBenchResult['wheel'], idleFrameMs: number) =>
+  const dropped = (label: string, f: FrameStats, idleFrameMs: number) =>
     `sessions 100k ${label} dropped frames: ${f.droppedFrames} of ${f.frames} (deltas over 1.5× the ${fmt(idleFrameMs)} ms idle frame; ` +
     `goal ${GOALS.sessionsScrollDroppedFrames}: ${verdict(f.droppedFrames <= GOALS.sessionsScrollDroppedFrames)})`;
-  const work = (label: string, f: SessionsBenchResult['wheel'], idleFrameMs: number) =>
+  const work = (label: string, f: FrameStats, idleFrameMs: number) =>
     `sessions 100k ${label} work p95: ${fmt(f.workP95Ms)} ms (main thread per frame: frame start → rendered; max ${fmt(f.workMaxMs)}; ` +
     `fits in the ${fmt(idleFrameMs)} ms frame: ${f.workP95Ms <= idleFrameMs ? 'yes' : 'no'}; no goal of its own)`;
   const jump = (label: string, ms: number, rows: { first: number; last: number }, engineMs: number, w: SessionsQueryWindows) =>
@@ -652,41 +763,27 @@ function sessionsLines(part: SessionsPart): string[] {
     `sessions 100k JS heap: ${fmt(b.jsHeapMb)} MB (after GC, after scrolling; sessions pane at ${SESSIONS_FRACTION * 100}% of the main area, ${fmt(b.gridHeightPx, 0)} px; ` +
       `data ${fmt(part.data!.result.bytes / MB)} MB, ${count(part.data!.result.spans)} spans, indexed in ${fmt(part.ingest!.idleMs as number, 0)} ms)`,
   );
-  if (part.app?.isBuildStale) lines.push('sessions 100k note: out/ was older than src/ — these figures are for the previous build');
+  if (part.app?.isBuildStale) lines.push(staleBuildNote('sessions 100k'));
   return lines;
 }
 
 function sessionsReport(part: SessionsPart): Record<string, unknown> {
-  const b = part.bench;
-  const f = b?.filtered ?? null;
+  const b = part.bench ?? undefined;
+  const f = b?.filtered ?? undefined;
   const q = part.query as unknown as (SessionsQueryWindows & { filtered: SessionsQueryWindows }) | null;
-  const r = (n: number | undefined, digits = 1) => (n === undefined ? null : round(n, digits));
+  const jumpMs = (scroll: { jumpToMiddleMs: number } | undefined) => (scroll ? (Number.isFinite(scroll.jumpToMiddleMs) ? round(scroll.jumpToMiddleMs) : null) : null);
   return {
-    sessions100kFirstRowsMs: r(b?.firstRowsMs),
-    sessions100kWarmFirstRowsMs: r(b?.warmFirstRowsMs),
-    sessions100kScrollP95FrameMs: r(b?.wheel.p95Ms, 2),
-    sessions100kScrollP50FrameMs: r(b?.wheel.p50Ms, 2),
-    sessions100kScrollMaxFrameMs: r(b?.wheel.maxMs, 2),
-    sessions100kScrollDroppedFrames: b ? b.wheel.droppedFrames : null,
-    sessions100kScrollP95FrameWorkMs: r(b?.wheel.workP95Ms, 2),
-    sessions100kScrollPlaceholderFrames: b ? b.wheel.placeholderFrames : null,
-    sessions100kScrollTopP95FrameMs: r(b?.scrollTop.p95Ms, 2),
-    sessions100kScrollTopDroppedFrames: b ? b.scrollTop.droppedFrames : null,
-    sessions100kScrollTopP95FrameWorkMs: r(b?.scrollTop.workP95Ms, 2),
-    sessions100kScrollTopPlaceholderFrames: b ? b.scrollTop.placeholderFrames : null,
-    sessions100kJumpToMiddleMs: b ? (Number.isFinite(b.jumpToMiddleMs) ? round(b.jumpToMiddleMs) : null) : null,
-    sessions100kFilteredScrollP95FrameMs: r(f?.wheel.p95Ms, 2),
-    sessions100kFilteredScrollDroppedFrames: f ? f.wheel.droppedFrames : null,
-    sessions100kFilteredScrollP95FrameWorkMs: r(f?.wheel.workP95Ms, 2),
-    sessions100kFilteredScrollPlaceholderFrames: f ? f.wheel.placeholderFrames : null,
-    sessions100kFilteredScrollTopP95FrameMs: r(f?.scrollTop.p95Ms, 2),
-    sessions100kFilteredScrollTopDroppedFrames: f ? f.scrollTop.droppedFrames : null,
-    sessions100kFilteredScrollTopP95FrameWorkMs: r(f?.scrollTop.workP95Ms, 2),
-    sessions100kFilteredScrollTopPlaceholderFrames: f ? f.scrollTop.placeholderFrames : null,
-    sessions100kFilteredJumpToMiddleMs: f ? (Number.isFinite(f.jumpToMiddleMs) ? round(f.jumpToMiddleMs) : null) : null,
-    sessions100kIdleFrameMs: r(b?.idleFrameMs, 2),
+    sessions100kFirstRowsMs: roundOrNull(b?.firstRowsMs),
+    sessions100kWarmFirstRowsMs: roundOrNull(b?.warmFirstRowsMs),
+    ...frameKeys('sessions100kScroll', b?.wheel, true),
+    ...frameKeys('sessions100kScrollTop', b?.scrollTop),
+    sessions100kJumpToMiddleMs: jumpMs(b),
+    ...frameKeys('sessions100kFilteredScroll', f?.wheel),
+    ...frameKeys('sessions100kFilteredScrollTop', f?.scrollTop),
+    sessions100kFilteredJumpToMiddleMs: jumpMs(f),
+    sessions100kIdleFrameMs: roundOrNull(b?.idleFrameMs, 2),
     sessions100kRowsInView: b ? b.rowsInView : null,
-    sessions100kJsHeapMb: r(b?.jsHeapMb),
+    sessions100kJsHeapMb: roundOrNull(b?.jsHeapMb),
     sessions100kEngineTopWindowColdMs: q ? round(q.coldMs, 2) : null,
     sessions100kEngineTopWindowWarmMs: q ? round(q.warmMs, 2) : null,
     sessions100kEngineMiddleWindowMs: q ? round(q.middleMs, 2) : null,
@@ -697,35 +794,21 @@ function sessionsReport(part: SessionsPart): Record<string, unknown> {
   };
 }
 
-interface CollapsePart {
-  data: DataFile<ReturnType<typeof generateOtelTraceFile>> | null;
-  ingest: ChildResult | null;
-  query: ChildResult | null;
-  bench: CollapseBenchResult | null;
-  error: string | null;
-  app: BuiltApp | null;
-  checks: string[];
-}
+// ---------------------------------------------------------------- collapse
 
 /** Collapse / expand of the 50k subtree: data, an ingest child, the engine alone, then Chromium. */
-async function measureCollapse(runDir: string, generated: string[]): Promise<CollapsePart> {
-  const part: CollapsePart = { data: null, ingest: null, query: null, bench: null, error: null, app: null, checks: [] };
+function measureCollapse(runDir: string, generated: string[]): Promise<CollapsePart> {
   log(`collapse (a ${count(COLLAPSE_SUBTREE_SPANS)}-span subtree of a ${count(WATERFALL_SPANS)}-span waterfall in headless Chromium, ${COLLAPSE_REPEATS} times each way):`);
-  try {
-    const name = `otel-trace-${WATERFALL_SPANS}-seed${WATERFALL_SEED}-subtree${COLLAPSE_SUBTREE_SPANS}.jsonl`;
-    const params = { form: 'compact', spans: WATERFALL_SPANS, seed: WATERFALL_SEED, subtreeSpans: COLLAPSE_SUBTREE_SPANS };
-    const data = ensureData(name, params, (path) =>
-      generateOtelTraceFile({ path, form: 'compact', spans: WATERFALL_SPANS, seed: WATERFALL_SEED, subtreeSpans: COLLAPSE_SUBTREE_SPANS }),
-    );
-    part.data = data;
-    generated.push(data.path);
-    const subtree = data.result.subtree!;
-    part.app = ensureApp();
+  return measurePart<GenerateOtelTraceResult, CollapseBenchResult>('collapse', async (part) => {
     const collapseCache = join(runDir, 'collapse');
-    part.ingest = await runChild('ingest', ['--path', data.path, '--cache', collapseCache]);
-    log(`  indexed in ${fmt(part.ingest.idleMs as number, 0)} ms (${fmt(part.ingest.mbPerSec)} MB/s)`);
-    const sessionId = String(part.ingest.firstSessionId);
-    if (sessionId !== data.result.sessionId) part.checks.push(`collapse: engine's session is ${sessionId}, generated ${data.result.sessionId}`);
+    const params = { form: 'compact', spans: WATERFALL_SPANS, seed: WATERFALL_SEED, subtreeSpans: COLLAPSE_SUBTREE_SPANS } as const;
+    const { data } = await preparePagePart(part, generated, collapseCache, {
+      name: `otel-trace-${WATERFALL_SPANS}-seed${WATERFALL_SEED}-subtree${COLLAPSE_SUBTREE_SPANS}.jsonl`,
+      params,
+      make: (path) => generateOtelTraceFile({ path, ...params }),
+    });
+    const subtree = data.result.subtree!;
+    const sessionId = checkedSessionId(part, 'collapse');
     part.query = await runChild('collapse-query', [
       '--path', data.path,
       '--cache', collapseCache,
@@ -738,8 +821,8 @@ async function measureCollapse(runDir: string, generated: string[]): Promise<Col
       part.checks.push(`collapse: collapsing ${SUBTREE_SPAN_NAME} hides ${(q.totalRows as number) - (q.collapsedRows as number)} rows in the engine, it has ${subtree.descendants} descendants`);
     }
     log(`  engine alone: getWaterfall collapsed ${fmt(median(q.collapseMs as number[]))} ms, expanded ${fmt(median(q.expandMs as number[]))} ms (median), same keys again ${fmt(q.sameKeysMs as number, 2)} ms`);
-    part.bench = await runCollapseBench({
-      cliPath: part.app.cliPath,
+    const b = await runCollapseBench({
+      cliPath: part.app!.cliPath,
       file: data.path,
       sourceId: 's1',
       sessionId,
@@ -749,14 +832,10 @@ async function measureCollapse(runDir: string, generated: string[]): Promise<Col
       repeats: COLLAPSE_REPEATS,
       log,
     });
-    const b = part.bench;
-    if (b.totalRows !== WATERFALL_SPANS) part.checks.push(`collapse: the grid has ${b.totalRows} rows, expected ${WATERFALL_SPANS}`);
+    part.bench = b;
+    checkGridRows(part, 'collapse', b.totalRows, WATERFALL_SPANS);
     log(`  collapse ${fmt(median(b.collapse.map((t) => t.domMs)))} ms, expand ${fmt(median(b.expand.map((t) => t.domMs)))} ms (median, click → DOM)`);
-  } catch (error) {
-    part.error = (error as Error).message;
-    log(`  collapse failed: ${part.error}`);
-  }
-  return part;
+  });
 }
 
 function collapseLines(part: CollapsePart): string[] {
@@ -779,7 +858,7 @@ function collapseLines(part: CollapsePart): string[] {
     line('collapse', b.collapse, q.collapseMs as number[], GOALS.collapseMs),
     line('expand', b.expand, q.expandMs as number[], GOALS.expandMs),
   ];
-  if (part.app?.isBuildStale) lines.push('collapse 50k note: out/ was older than src/ — these figures are for the previous build');
+  if (part.app?.isBuildStale) lines.push(staleBuildNote('collapse 50k'));
   return lines;
 }
 
@@ -807,8 +886,9 @@ function collapseReport(part: CollapsePart): Record<string, unknown> {
   };
 }
 
-function describeMachine() {
-  return {
+/** Describes the machine once the run's first line (`headline`) is logged, with a note when it is busy. */
+function describeMachine(headline: (machine: { cpus: number; cpuModel: string; nodeVersion: string }) => string) {
+  const machine = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
     nodeVersion: process.version,
@@ -816,6 +896,27 @@ function describeMachine() {
     totalMemMb: Math.round(totalmem() / MB),
     loadAverageAtStart: round(loadavg()[0], 2),
   };
+  log(headline(machine));
+  if (machine.loadAverageAtStart > 0.5) log(`  note: load average ${machine.loadAverageAtStart} — other processes are busy, figures will be noisy`);
+  return machine;
+}
+
+/** Runs with a scratch folder for caches (removed at the end) and a list of the data files generated (removed unless --keep). */
+async function inRunDir(run: (runDir: string, generated: string[]) => Promise<void>): Promise<void> {
+  const runDir = join(DATA_DIR, `run-${process.pid}`);
+  mkdirSync(runDir, { recursive: true });
+  const generated: string[] = [];
+  try {
+    await run(runDir, generated);
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+    if (!flags.keep) {
+      for (const path of generated) {
+        rmSync(path, { force: true });
+        rmSync(`${path}.meta.json`, { force: true });
+      }
+    }
+  }
 }
 
 /** Printed lines that belong to each part (replaced when the part is measured alone). */
@@ -831,40 +932,28 @@ const PART_LINE_PREFIXES: Record<OnlyPart, string[]> = {
  */
 async function mainOnly(parts: Set<string>): Promise<void> {
   const started = performance.now();
-  const runDir = join(DATA_DIR, `run-${process.pid}`);
-  mkdirSync(runDir, { recursive: true });
-  const generated: string[] = [];
-  try {
-    const machine = describeMachine();
+  await inRunDir(async (runDir, generated) => {
     const names = ONLY_PARTS.filter((part) => parts.has(part));
-    log(`Tracelight bench, only ${names.join(', ')}, on ${machine.cpus} cpus (${machine.cpuModel}), node ${machine.nodeVersion}`);
-    if (machine.loadAverageAtStart > 0.5) log(`  note: load average ${machine.loadAverageAtStart} — other processes are busy, figures will be noisy`);
+    const machine = describeMachine((m) => `Tracelight bench, only ${names.join(', ')}, on ${m.cpus} cpus (${m.cpuModel}), node ${m.nodeVersion}`);
     const lines: string[] = [];
     const figures: Record<string, unknown> = {};
     const raw: Record<string, unknown> = {};
     const data: Record<string, unknown> = {};
     const checks: string[] = [];
+    const addPart = (name: OnlyPart, part: PagePart<GenerateOtelResult, unknown>, partLines: string[], partFigures: Record<string, unknown>) => {
+      lines.push(...partLines);
+      Object.assign(figures, partFigures);
+      Object.assign(raw, partRaw(name, part));
+      data[name] = dataSummary(part.data);
+      checks.push(...part.checks);
+    };
     if (parts.has('sessions')) {
       const part = await measureSessions(runDir, generated);
-      lines.push(...sessionsLines(part));
-      Object.assign(figures, sessionsReport(part));
-      raw.sessionsIngest = part.ingest;
-      raw.sessionsQuery = part.query;
-      raw.sessions = part.bench;
-      raw.sessionsError = part.error;
-      data.sessions = part.data ? { ...part.data.result, isReused: part.data.isReused } : null;
-      checks.push(...part.checks);
+      addPart('sessions', part, sessionsLines(part), sessionsReport(part));
     }
     if (parts.has('collapse')) {
       const part = await measureCollapse(runDir, generated);
-      lines.push(...collapseLines(part));
-      Object.assign(figures, collapseReport(part));
-      raw.collapseIngest = part.ingest;
-      raw.collapseQuery = part.query;
-      raw.collapse = part.bench;
-      raw.collapseError = part.error;
-      data.collapse = part.data ? { ...part.data.result, isReused: part.data.isReused } : null;
-      checks.push(...part.checks);
+      addPart('collapse', part, collapseLines(part), collapseReport(part));
     }
     if (parts.has('live')) {
       const live = await measureLive(runDir);
@@ -899,15 +988,7 @@ async function mainOnly(parts: Set<string>): Promise<void> {
     });
     writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
     log(`updated the ${names.join(', ')} figures of bench-report.json (${fmt((performance.now() - started) / 1000, 0)} s)`);
-  } finally {
-    rmSync(runDir, { recursive: true, force: true });
-    if (!flags.keep) {
-      for (const path of generated) {
-        rmSync(path, { force: true });
-        rmSync(`${path}.meta.json`, { force: true });
-      }
-    }
-  }
+  });
 }
 
 // ---------------------------------------------------------------- main
@@ -915,9 +996,6 @@ async function mainOnly(parts: Set<string>): Promise<void> {
 async function main(): Promise<void> {
   if (onlyParts !== null) return mainOnly(onlyParts);
   const started = performance.now();
-  const runDir = join(DATA_DIR, `run-${process.pid}`);
-  const cache = (name: string) => join(runDir, name);
-  mkdirSync(runDir, { recursive: true });
   const lines: string[] = [];
   const say = (line: string) => {
     lines.push(line);
@@ -925,22 +1003,18 @@ async function main(): Promise<void> {
   };
   const report: Record<string, unknown> = {};
   const checks: string[] = [];
-  const generated: string[] = [];
 
-  try {
-    const machine = describeMachine();
-    log(`Tracelight bench: ${sizeMb} MB per form on ${machine.cpus} cpus (${machine.cpuModel}), node ${machine.nodeVersion}`);
-    if (machine.loadAverageAtStart > 0.5) log(`  note: load average ${machine.loadAverageAtStart} — other processes are busy, figures will be noisy`);
+  await inRunDir(async (runDir, generated) => {
+    const cache = (name: string) => join(runDir, name);
+    const machine = describeMachine((m) => `Tracelight bench: ${sizeMb} MB per form on ${m.cpus} cpus (${m.cpuModel}), node ${m.nodeVersion}`);
 
     // 1. Data.
     log('data:');
     const sizeBytes = Math.round(sizeMb * MB);
-    const compact = ensureData(`otel-compact-${sizeMb}mb-seed${SEED}.jsonl`, { form: 'compact', sizeBytes, seed: SEED }, (path) =>
-      generateOtelFile({ path, form: 'compact', sizeBytes, seed: SEED }),
-    );
-    const pretty = ensureData(`otel-pretty-${sizeMb}mb-seed${SEED}.json`, { form: 'pretty', sizeBytes, seed: SEED }, (path) =>
-      generateOtelFile({ path, form: 'pretty', sizeBytes, seed: SEED }),
-    );
+    const formData = (form: 'compact' | 'pretty', extension: string) =>
+      ensureData(`otel-${form}-${sizeMb}mb-seed${SEED}.${extension}`, { form, sizeBytes, seed: SEED }, (path) => generateOtelFile({ path, form, sizeBytes, seed: SEED }));
+    const compact = formData('compact', 'jsonl');
+    const pretty = formData('pretty', 'json');
     generated.push(compact.path, pretty.path);
     const forms = { compact, pretty };
 
@@ -993,60 +1067,17 @@ async function main(): Promise<void> {
       if (spans !== data.result.spans) checks.push(`reopen ${form}: ${spans} spans after reopening, expected ${data.result.spans}`);
     }
 
-    // 6. Waterfall in Chromium.
-    let waterfall: WaterfallBenchResult | null = null;
-    let waterfallError: string | null = null;
-    let waterfallData: DataFile<ReturnType<typeof generateOtelTraceFile>> | null = null;
-    let waterfallIngest: ChildResult | null = null;
-    let waterfallQuery: ChildResult | null = null;
-    let builtAt: number | null = null;
-    let isBuildStale = false;
-    if (!flags['no-waterfall']) {
-      log('waterfall (100,000-span session in headless Chromium):');
-      try {
-        waterfallData = ensureData(`otel-trace-${WATERFALL_SPANS}-seed${WATERFALL_SEED}.jsonl`, { form: 'compact', spans: WATERFALL_SPANS, seed: WATERFALL_SEED }, (path) =>
-          generateOtelTraceFile({ path, form: 'compact', spans: WATERFALL_SPANS, seed: WATERFALL_SEED }),
-        );
-        generated.push(waterfallData.path);
-        const app = ensureApp();
-        const cliPath = app.cliPath;
-        builtAt = app.builtAt;
-        isBuildStale = app.isBuildStale;
-        // Index it once in a child (which then releases the index), so the server resumes it.
-        const waterfallCache = cache('waterfall');
-        waterfallIngest = await runChild('ingest', ['--path', waterfallData.path, '--cache', waterfallCache]);
-        log(`  indexed in ${fmt(waterfallIngest.idleMs as number, 0)} ms (${fmt(waterfallIngest.mbPerSec)} MB/s)`);
-        const sessionId = String(waterfallIngest.firstSessionId);
-        if (sessionId !== waterfallData.result.sessionId) checks.push(`waterfall: engine's session is ${sessionId}, generated ${waterfallData.result.sessionId}`);
-        waterfallQuery = await runChild('waterfall-query', ['--path', waterfallData.path, '--cache', waterfallCache, '--session', sessionId]);
-        log(`  engine: first window ${fmt(waterfallQuery.coldMs as number, 0)} ms cold, ${fmt(waterfallQuery.warmMs as number, 0)} ms warm`);
-        waterfall = await runWaterfallBench({
-          cliPath,
-          file: waterfallData.path,
-          sourceId: 's1',
-          sessionId,
-          cacheDir: waterfallCache,
-          wheelEvents: 300,
-          wheelDeltaPx: 120,
-          log,
-        });
-        if (waterfall.totalRows !== WATERFALL_SPANS) checks.push(`waterfall: the grid has ${waterfall.totalRows} rows, expected ${WATERFALL_SPANS}`);
-        log(`  first render ${fmt(waterfall.firstRenderMs, 0)} ms, wheel p95 ${fmt(waterfall.wheel.p95Ms)} ms`);
-      } catch (error) {
-        waterfallError = (error as Error).message;
-        log(`  waterfall failed: ${waterfallError}`);
-      }
-    }
-
-    // 7. The sessions table of 100k sessions, and collapsing a 50k-span subtree, in Chromium.
+    // 6. The waterfall of a 100k-span session, the sessions table of 100k sessions, and collapsing
+    // a 50k-span subtree, in Chromium.
+    const waterfallPart = flags['no-waterfall'] ? null : await measureWaterfall(runDir, generated);
     const sessionsPart = flags['no-waterfall'] ? null : await measureSessions(runDir, generated);
     const collapsePart = flags['no-waterfall'] ? null : await measureCollapse(runDir, generated);
-    for (const part of [sessionsPart, collapsePart]) if (part) checks.push(...part.checks);
+    for (const part of [waterfallPart, sessionsPart, collapsePart]) if (part) checks.push(...part.checks);
 
-    // 8. Live append: API and page.
+    // 7. Live append: API and page.
     const live = flags['no-live'] ? null : await measureLive(runDir);
 
-    // 9. CPU profile of one extra ingest (never one of the measured runs).
+    // 8. CPU profile of one extra ingest (never one of the measured runs).
     let profileTop: ReturnType<typeof summarizeCpuProfiles> | null = null;
     let profileWallMs = NaN;
     if (flags['cpu-prof']) {
@@ -1091,16 +1122,16 @@ async function main(): Promise<void> {
     }
     say(
       `first sessions: ${fmt(firstSessionsMs, 0)} ms (compact ${fmt(first.compact.ms, 0)}, pretty ${fmt(first.pretty.ms, 0)}; ` +
-        `goal ≤ ${GOALS.firstSessionsMs} ms at 1 GB: ${verdict(firstSessionsMs <= GOALS.firstSessionsMs)})`,
+        `${goalAtMost(firstSessionsMs, GOALS.firstSessionsMs, 'ms', ' at 1 GB')})`,
     );
     say(
       `reopen: ${fmt(reopenMs, 0)} ms (compact ${fmt(reopen.compact.ms, 0)}, pretty ${fmt(reopen.pretty.ms, 0)}; ` +
-        `goal ≤ ${GOALS.reopenMs} ms at 1 GB: ${verdict(reopenMs <= GOALS.reopenMs)})`,
+        `${goalAtMost(reopenMs, GOALS.reopenMs, 'ms', ' at 1 GB')})`,
     );
     say(
       `peak RSS: ${fmt(peakRssMb, 0)} MB (compact ${fmt(ingest.compact.peakRssMb, 0)}, pretty ${fmt(ingest.pretty.peakRssMb, 0)}, ` +
         `bare baseline ${fmt(Math.max(baseline.compact.peakRssMb, baseline.pretty.peakRssMb), 0)}, ` +
-        `a reopen that indexes nothing ${fmt(Math.max(reopen.compact.peakRssMb, reopen.pretty.peakRssMb), 0)}; goal ≤ ${GOALS.peakRssMb} MB at 1 GB: ${verdict(peakRssMb <= GOALS.peakRssMb)})`,
+        `a reopen that indexes nothing ${fmt(Math.max(reopen.compact.peakRssMb, reopen.pretty.peakRssMb), 0)}; ${goalAtMost(peakRssMb, GOALS.peakRssMb, 'MB', ' at 1 GB')})`,
     );
     say(
       `index size: ${fmt(indexToSourceRatio, 3)}× source (${fmt((ingest.compact.indexBytes as number) / MB)} MB *.sqlite + -wal for ${fmt(compact.result.bytes / MB)} MB compact; ` +
@@ -1110,38 +1141,7 @@ async function main(): Promise<void> {
       `ingest event-loop delay: max ${fmt(Math.max(ingest.compact.eventLoopDelayMaxMs as number, ingest.pretty.eventLoopDelayMaxMs as number), 0)} ms ` +
         `(compact p99 ${fmt(ingest.compact.eventLoopDelayP99Ms as number, 0)}, pretty p99 ${fmt(ingest.pretty.eventLoopDelayP99Ms as number, 0)}; the serving thread should never block)`,
     );
-    if (waterfall) {
-      const w = waterfall;
-      const q = waterfallQuery!;
-      say(
-        `waterfall 100k first render: ${fmt(w.firstRenderMs, 0)} ms (navigation start → first row painted, fresh browser and engine: ` +
-          `DOMContentLoaded at ${fmt(w.domContentLoadedMs ?? NaN, 0)} ms, engine's first window ${fmt(q.coldMs as number, 0)} ms cold / ${fmt(q.warmMs as number, 0)} ms warm; ` +
-          `reload ${fmt(w.warmFirstRenderMs, 0)} ms; goal ≤ ${GOALS.waterfallFirstRenderMs} ms: ${verdict(w.firstRenderMs <= GOALS.waterfallFirstRenderMs)})`,
-      );
-      say(
-        `waterfall 100k cold load RPC: ${w.coldRpc
-          .map((c) => `${c.method} ${c.sentMs}→${c.answeredMs ?? '?'}${c.responseBytes && c.responseBytes > 10_000 ? ` (${fmt(c.responseBytes / 1024, 0)} KB)` : ''}`)
-          .join(', ')} ms after navigation start`,
-      );
-      // rAF fires on vsync: a p95 equal to the idle interval (16.7 ms at 60 Hz) means no frame was missed.
-      const frameVerdict = (p95: number) =>
-        p95 <= GOALS.waterfallScrollP95FrameMs ? 'met' : p95 <= w.idleFrameMs * 1.05 ? `met at vsync (p95 = the ${fmt(w.idleFrameMs)} ms idle frame)` : 'NOT MET';
-      say(
-        `waterfall 100k scroll p95 frame: ${fmt(w.wheel.p95Ms)} ms (rAF deltas, mouse wheel ${300} × 120 px: p50 ${fmt(w.wheel.p50Ms)}, max ${fmt(w.wheel.maxMs)}, ` +
-          `${w.wheel.droppedFrames} of ${w.wheel.frames} frames dropped; main-thread work p50 ${fmt(w.wheel.workP50Ms)} / p95 ${fmt(w.wheel.workP95Ms)} / max ${fmt(w.wheel.workMaxMs)} ms; ` +
-          `${w.wheel.placeholderFrames} frames with placeholder rows; goal ≤ ${GOALS.waterfallScrollP95FrameMs} ms: ${frameVerdict(w.wheel.p95Ms)})`,
-      );
-      say(
-        `waterfall 100k scrollTop p95 frame: ${fmt(w.scrollTop.p95Ms)} ms (120 px every frame: p50 ${fmt(w.scrollTop.p50Ms)}, max ${fmt(w.scrollTop.maxMs)}, ` +
-          `${w.scrollTop.droppedFrames} of ${w.scrollTop.frames} dropped; work p50 ${fmt(w.scrollTop.workP50Ms)} / p95 ${fmt(w.scrollTop.workP95Ms)} / max ${fmt(w.scrollTop.workMaxMs)} ms; ` +
-          `${w.scrollTop.placeholderFrames} with placeholders; ${frameVerdict(w.scrollTop.p95Ms)})`,
-      );
-      say(`waterfall 100k jump to middle: ${fmt(w.jumpToMiddleMs, 0)} ms (scrollTop to row ~50,000 → only real rows in view; engine window there ${fmt(q.middleMs as number, 0)} ms)`);
-      say(`waterfall 100k JS heap: ${fmt(w.jsHeapMb)} MB (after GC, after scrolling; Jaeger UI holds 139 MB at 50k spans)`);
-      if (isBuildStale) say('waterfall note: out/ was older than src/ — these figures are for the previous build');
-    } else if (!flags['no-waterfall']) {
-      say(`waterfall 100k: not measured (${waterfallError})`);
-    }
+    if (waterfallPart) for (const line of waterfallLines(waterfallPart)) say(line);
     if (sessionsPart) for (const line of sessionsLines(sessionsPart)) say(line);
     if (collapsePart) for (const line of collapseLines(collapsePart)) say(line);
     if (live) for (const line of liveLines(live)) say(line);
@@ -1159,20 +1159,7 @@ async function main(): Promise<void> {
       reopenMs: round(reopenMs),
       peakRssMb: round(peakRssMb),
       indexToSourceRatio: round(indexToSourceRatio, 4),
-      waterfall100kFirstRenderMs: waterfall ? round(waterfall.firstRenderMs) : null,
-      waterfall100kScrollP95FrameMs: waterfall ? round(waterfall.wheel.p95Ms, 2) : null,
-      waterfall100kScrollP50FrameMs: waterfall ? round(waterfall.wheel.p50Ms, 2) : null,
-      waterfall100kScrollMaxFrameMs: waterfall ? round(waterfall.wheel.maxMs, 2) : null,
-      waterfall100kScrollDroppedFrames: waterfall ? waterfall.wheel.droppedFrames : null,
-      waterfall100kScrollTopP95FrameMs: waterfall ? round(waterfall.scrollTop.p95Ms, 2) : null,
-      waterfall100kWarmFirstRenderMs: waterfall ? round(waterfall.warmFirstRenderMs) : null,
-      waterfall100kScrollP95FrameWorkMs: waterfall ? round(waterfall.wheel.workP95Ms, 2) : null,
-      waterfall100kScrollTopP95FrameWorkMs: waterfall ? round(waterfall.scrollTop.workP95Ms, 2) : null,
-      waterfall100kIdleFrameMs: waterfall ? round(waterfall.idleFrameMs, 2) : null,
-      waterfall100kEngineFirstWindowColdMs: waterfallQuery ? round(waterfallQuery.coldMs as number) : null,
-      waterfall100kEngineFirstWindowWarmMs: waterfallQuery ? round(waterfallQuery.warmMs as number, 2) : null,
-      waterfall100kJumpToMiddleMs: waterfall ? round(waterfall.jumpToMiddleMs) : null,
-      waterfall100kJsHeapMb: waterfall ? round(waterfall.jsHeapMb) : null,
+      ...waterfallReport(waterfallPart),
       ...(sessionsPart ? sessionsReport(sessionsPart) : {}),
       ...(collapsePart ? collapseReport(collapsePart) : {}),
       ...(live ? liveReport(live) : {}),
@@ -1197,31 +1184,22 @@ async function main(): Promise<void> {
       machine,
       sizeMb,
       data: {
-        compact: { ...compact.result, isReused: compact.isReused },
-        pretty: { ...pretty.result, isReused: pretty.isReused },
-        waterfall: waterfallData ? { ...waterfallData.result, isReused: waterfallData.isReused } : null,
-        sessions: sessionsPart?.data ? { ...sessionsPart.data.result, isReused: sessionsPart.data.isReused } : null,
-        collapse: collapsePart?.data ? { ...collapsePart.data.result, isReused: collapsePart.data.isReused } : null,
+        compact: dataSummary(compact),
+        pretty: dataSummary(pretty),
+        waterfall: dataSummary(waterfallPart?.data),
+        sessions: dataSummary(sessionsPart?.data),
+        collapse: dataSummary(collapsePart?.data),
       },
-      app: { builtAt: builtAt === null ? null : new Date(builtAt).toISOString(), isBuildStale },
+      app: { builtAt: waterfallPart?.app ? new Date(waterfallPart.app.builtAt).toISOString() : null, isBuildStale: waterfallPart?.app?.isBuildStale ?? false },
       raw: {
         baseline,
         ingest,
         ingestRuns,
         firstSessions: first,
         reopen,
-        waterfallIngest,
-        waterfallQuery,
-        waterfall,
-        waterfallError,
-        sessionsIngest: sessionsPart?.ingest ?? null,
-        sessionsQuery: sessionsPart?.query ?? null,
-        sessions: sessionsPart?.bench ?? null,
-        sessionsError: sessionsPart?.error ?? null,
-        collapseIngest: collapsePart?.ingest ?? null,
-        collapseQuery: collapsePart?.query ?? null,
-        collapse: collapsePart?.bench ?? null,
-        collapseError: collapsePart?.error ?? null,
+        ...partRaw('waterfall', waterfallPart),
+        ...partRaw('sessions', sessionsPart),
+        ...partRaw('collapse', collapsePart),
         live: live ? { api: live.apiChild, page: live.page } : null,
       },
       profile: profileTop ? { ...profileTop, wallMs: round(profileWallMs) } : null,
@@ -1232,15 +1210,7 @@ async function main(): Promise<void> {
     });
     writeFileSync(join(REPO, 'bench-report.json'), JSON.stringify(report, null, 2) + '\n');
     log(`wrote bench-report.json (${fmt((performance.now() - started) / 1000, 0)} s in all)`);
-  } finally {
-    rmSync(runDir, { recursive: true, force: true });
-    if (!flags.keep) {
-      for (const path of generated) {
-        rmSync(path, { force: true });
-        rmSync(`${path}.meta.json`, { force: true });
-      }
-    }
-  }
+  });
 }
 
 main().catch((error) => {

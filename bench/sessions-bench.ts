@@ -18,20 +18,10 @@
  * each frame renders.
  */
 import { basename } from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
-import {
-  CHROMIUM_ARGS,
-  firstRowProbe,
-  measureGridScroll,
-  openAndMeasure,
-  recordRpc,
-  startServer,
-  stopServer,
-  waitUntilIndexed,
-  type FrameStats,
-  type GridTarget,
-  type RpcCall,
-} from './waterfall-bench';
+import type { Page } from '@playwright/test';
+import { firstRowProbe, hoverMiddle, loadColdThenWarm, measureGridScroll, type GridScroll, type GridTarget } from './frame-probes';
+import type { RpcCall } from './rpc-probes';
+import { jsHeapAfterGcMb, redactToken, withServedPage, type ServedFileOptions } from './web-shell';
 
 export const SESSIONS_GRID: GridTarget = {
   grid: '[role="grid"][aria-label="Sessions"]',
@@ -41,18 +31,14 @@ export const SESSIONS_GRID: GridTarget = {
   canvas: '[role="rowgroup"] + [role="rowgroup"]',
 };
 
-export interface SessionsBenchOptions {
-  cliPath: string;
-  file: string;
-  cacheDir: string;
+export interface SessionsBenchOptions extends ServedFileOptions {
   /** Share of the main area given to the sessions table (the app's default is 0.35). */
   sessionsFraction: number;
   wheelEvents: number;
   wheelDeltaPx: number;
-  log: (line: string) => void;
 }
 
-export interface SessionsBenchResult {
+export interface SessionsBenchResult extends SessionsScroll {
   url: string;
   serverReadyMs: number;
   firstRowsMs: number;
@@ -68,23 +54,14 @@ export interface SessionsBenchResult {
   /** Session rows inside the grid's viewport at the top. */
   rowsInView: number;
   gridHeightPx: number;
-  idleFrameMs: number;
-  wheel: FrameStats;
-  scrollTop: FrameStats;
-  jumpToMiddleMs: number;
-  /** Indexes of the first and last session rows in view after the jump (-1: none). */
-  middleRows: { first: number; last: number };
-  /** The same, filtered to the source (null when that part failed: see filteredError). */
+  /** The same scrolling and jump, filtered to the source (null when that part failed: see filteredError). */
   filtered: SessionsScroll | null;
   filteredError: string | null;
   jsHeapMb: number;
 }
 
-export interface SessionsScroll {
-  idleFrameMs: number;
-  wheel: FrameStats;
-  scrollTop: FrameStats;
-  jumpToMiddleMs: number;
+export interface SessionsScroll extends GridScroll {
+  /** Indexes of the first and last session rows in view after the jump (-1: none). */
   middleRows: { first: number; last: number };
 }
 
@@ -114,38 +91,18 @@ async function filterToSource(page: Page, file: string): Promise<void> {
   await page.getByRole('grid', { name: 'Sessions' }).locator('[role="row"][data-index="0"]').waitFor();
 }
 
-export async function runSessionsBench(options: SessionsBenchOptions): Promise<SessionsBenchResult> {
-  const serverStart = performance.now();
-  const { child, url } = await startServer(options);
-  let browser: Browser | null = null;
-  try {
-    await waitUntilIndexed(url, 300_000);
-    const serverReadyMs = performance.now() - serverStart;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.addInitScript(
-      `try { localStorage.setItem('tracelight.layout.sessionsFraction', ${JSON.stringify(String(options.sessionsFraction))}); } catch {}`,
-    );
-    await context.addInitScript(firstRowProbe(SESSIONS_GRID));
-    const page = await context.newPage();
-    page.on('pageerror', (error) => options.log(`  page error: ${error.message}`));
-
+export function runSessionsBench(options: SessionsBenchOptions): Promise<SessionsBenchResult> {
+  const layout = `try { localStorage.setItem('tracelight.layout.sessionsFraction', ${JSON.stringify(String(options.sessionsFraction))}); } catch {}`;
+  return withServedPage({ ...options, initScripts: [layout, firstRowProbe(SESSIONS_GRID)] }, async ({ url, serverReadyMs, context, page }) => {
     // Cold: fresh browser, an engine that has not answered a sessions query yet.
-    const rpc = recordRpc(page);
-    const cold = await openAndMeasure(page, url);
-    rpc.stop();
-    const coldRpc = rpc.rebase((await page.evaluate('performance.timeOrigin')) as number);
-    // Warm: same browser (HTTP cache) and engine, a fresh document.
-    await page.goto('about:blank');
-    const warm = await openAndMeasure(page, url);
+    const { cold, coldRpc, warm } = await loadColdThenWarm(page, url);
 
     const grid = page.getByRole('grid', { name: 'Sessions' });
     await grid.locator(SESSIONS_GRID.row).first().waitFor();
     const totalRows = Number(await grid.getAttribute('aria-rowcount')) - 1;
     const top = (await page.evaluate(ROWS_IN_VIEW)) as { n: number; first: number; last: number; heightPx: number };
     const box = (await grid.boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForTimeout(300);
+    await hoverMiddle(page, box);
 
     const { idleFrameMs, wheel, scrollTop, jumpToMiddleMs } = await measureGridScroll(page, SESSIONS_GRID, options);
     const middle = (await page.evaluate(ROWS_IN_VIEW)) as { n: number; first: number; last: number };
@@ -155,8 +112,7 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
     let filteredError: string | null = null;
     try {
       await filterToSource(page, options.file);
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await page.waitForTimeout(300);
+      await hoverMiddle(page, box);
       const scroll = await measureGridScroll(page, SESSIONS_GRID, options);
       const at = (await page.evaluate(ROWS_IN_VIEW)) as { n: number; first: number; last: number };
       filtered = { ...scroll, middleRows: { first: at.first, last: at.last } };
@@ -165,12 +121,8 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
       options.log(`  sessions filtered to the source failed: ${filteredError}`);
     }
 
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('HeapProfiler.collectGarbage');
-    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
-
     return {
-      url: url.replace(/token=[^#&]+/, 'token=…'),
+      url: redactToken(url),
       serverReadyMs,
       firstRowsMs: cold.paintedMs,
       firstRowsDetectedMs: cold.detectedMs,
@@ -189,10 +141,7 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
       middleRows: { first: middle.first, last: middle.last },
       filtered,
       filteredError,
-      jsHeapMb: heap.usedSize / 1048576,
+      jsHeapMb: await jsHeapAfterGcMb(context, page),
     };
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await stopServer(child);
-  }
+  });
 }
