@@ -330,6 +330,7 @@ export class IndexDb {
   private readonly insertPiece: Database.Statement;
   private readonly insertLog: Database.Statement;
   private readonly bumpCounter: Database.Statement;
+  private readonly statements = new Map<string, Database.Statement>();
 
   /** Opens (creating if needed) the index database at `path`. */
   constructor(path: string, options: { busyTimeoutMs?: number } = {}) {
@@ -380,10 +381,17 @@ export class IndexDb {
     );
   }
 
+  /** A prepared statement, prepared once per SQL text (SQLite parses on every prepare). */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
   /** Counters kept in meta by every batch (count(*) over millions of spans would be slow). */
   getCounts(): IndexCounts {
-    const rows = this.db
-      .prepare("SELECT key, value FROM meta WHERE key IN ('span_count', 'trace_count', 'session_count', 'error_count', 'log_count')")
+    const rows = this
+      .statement("SELECT key, value FROM meta WHERE key IN ('span_count', 'trace_count', 'session_count', 'error_count', 'log_count')")
       .all() as { key: string; value: string }[];
     const counts: IndexCounts = { spans: 0, traces: 0, sessions: 0, errors: 0, logs: 0 };
     for (const row of rows) {
@@ -399,7 +407,7 @@ export class IndexDb {
 
   /** The end of the unbroken run of indexed pieces starting at offset 0. */
   readCommittedPosition(): CommittedPosition {
-    const pieces = this.db.prepare('SELECT offset, end_offset AS endOffset, end_line AS endLine FROM pieces ORDER BY offset').all() as PieceRange[];
+    const pieces = this.statement('SELECT offset, end_offset AS endOffset, end_line AS endLine FROM pieces ORDER BY offset').all() as PieceRange[];
     let offset = 0;
     let line = 1;
     for (const piece of pieces) {
@@ -411,12 +419,12 @@ export class IndexDb {
   }
 
   getMeta(key: string): string | null {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.statement('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row ? row.value : null;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+    this.statement('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   /** Removes every span, trace, session and error (the file was truncated or replaced). */
@@ -535,7 +543,7 @@ export class IndexDb {
   /** Rebuilds one session's aggregate from its traces; returns +1 / -1 / 0 sessions. */
   private recomputeSession(sessionId: string): number {
     const traces = this.selectTracesOfSession.all(sessionId) as TraceRow[];
-    const existed = (this.db.prepare('SELECT 1 AS one FROM sessions WHERE session_id = ?').get(sessionId) as unknown) !== undefined;
+    const existed = (this.statement('SELECT 1 AS one FROM sessions WHERE session_id = ?').get(sessionId) as unknown) !== undefined;
     if (traces.length === 0) {
       if (!existed) return 0;
       this.deleteSession.run(sessionId);
@@ -598,15 +606,15 @@ export class IndexDb {
       : '';
     const pattern = `%${options.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const params = { pattern, limit: options.limit, offset: options.offset };
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM sessions ${where}`).get(params) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM sessions ${where} ORDER BY ${column} ${direction}, session_id ASC LIMIT @limit OFFSET @offset`)
+    const total = (this.statement(`SELECT count(*) AS n FROM sessions ${where}`).get(params) as { n: number }).n;
+    const rows = this
+      .statement(`SELECT * FROM sessions ${where} ORDER BY ${column} ${direction}, session_id ASC LIMIT @limit OFFSET @offset`)
       .all(params) as SessionRow[];
     return { total, rows: rows.map((row) => toSessionSummary(sourceId, row)) };
   }
 
   getSession(sourceId: string, sessionId: string): SessionSummary | null {
-    const row = this.db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
+    const row = this.statement('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
     return row ? toSessionSummary(sourceId, row) : null;
   }
 
@@ -617,10 +625,10 @@ export class IndexDb {
   querySessionTreeSpans(sessionId: string, traceId?: string): SpanTreeRow[] {
     const traceIds =
       traceId !== undefined
-        ? (this.db.prepare('SELECT trace_id FROM traces WHERE trace_id = ? AND session_id = ?').pluck().all(traceId, sessionId) as string[])
-        : (this.db.prepare('SELECT trace_id FROM traces WHERE session_id = ? ORDER BY start_us, trace_id').pluck().all(sessionId) as string[]);
-    const select = this.db
-      .prepare('SELECT span_key, span_id, parent_span_id, start_us FROM spans WHERE trace_id = ? ORDER BY record_offset, record_index')
+        ? (this.statement('SELECT trace_id FROM traces WHERE trace_id = ? AND session_id = ?').pluck().all(traceId, sessionId) as string[])
+        : (this.statement('SELECT trace_id FROM traces WHERE session_id = ? ORDER BY start_us, trace_id').pluck().all(sessionId) as string[]);
+    const select = this
+      .statement('SELECT span_key, span_id, parent_span_id, start_us FROM spans WHERE trace_id = ? ORDER BY record_offset, record_index')
       .raw();
     const spans: SpanTreeRow[] = [];
     for (const id of traceIds) {
@@ -635,7 +643,7 @@ export class IndexDb {
   querySessionBounds(sessionId: string, traceId?: string): { startUs: number | null; endUs: number | null } {
     const where = traceId !== undefined ? 'session_id = ? AND trace_id = ?' : 'session_id = ?';
     const params = traceId !== undefined ? [sessionId, traceId] : [sessionId];
-    return this.db.prepare(`SELECT min(start_us) AS startUs, max(end_us) AS endUs FROM traces WHERE ${where}`).get(...params) as {
+    return this.statement(`SELECT min(start_us) AS startUs, max(end_us) AS endUs FROM traces WHERE ${where}`).get(...params) as {
       startUs: number | null;
       endUs: number | null;
     };
@@ -646,8 +654,8 @@ export class IndexDb {
     const rows = new Map<number, IndexedSpanRow>();
     for (let start = 0; start < spanKeys.length; start += 500) {
       const keys = spanKeys.slice(start, start + 500);
-      const found = this.db
-        .prepare(
+      const found = this
+        .statement(
           `SELECT span_key AS spanKey, trace_id AS traceId, span_id AS spanId, parent_span_id AS parentSpanId, name,
              span_type AS spanType, status, start_us AS startUs, end_us AS endUs, model, input_tokens AS inputTokens,
              output_tokens AS outputTokens, decision
@@ -661,8 +669,8 @@ export class IndexDb {
 
   /** Log records written inside one span, in time order. */
   queryLogsOfSpan(traceId: string, spanId: string, limit = 500): IndexedLog[] {
-    return this.db
-      .prepare(
+    return this
+      .statement(
         'SELECT time_us AS timeUs, severity, body, record_line AS line FROM logs WHERE trace_id = ? AND span_id = ? ORDER BY time_us, record_offset LIMIT ?',
       )
       .all(traceId, spanId, limit) as IndexedLog[];
@@ -670,8 +678,8 @@ export class IndexDb {
 
   /** Where a span's record is in the file, and which session it belongs to. */
   getSpanLocation(spanKey: number): (SpanLocation & { sessionId: string }) | null {
-    const row = this.db
-      .prepare(
+    const row = this
+      .statement(
         `SELECT s.span_key AS spanKey, s.trace_id AS traceId, s.span_id AS spanId, s.record_offset AS recordOffset,
            s.record_length AS recordLength, s.record_line AS recordLine, s.record_index AS recordIndex, s.format,
            t.session_id AS sessionId
@@ -682,16 +690,16 @@ export class IndexDb {
   }
 
   queryErrors(offset: number, limit: number): { total: number; rows: Omit<SourceError, 'sourceId'>[] } {
-    const rows = this.db
-      .prepare('SELECT line, offset, length AS lengthBytes, reason, excerpt FROM errors ORDER BY offset LIMIT ? OFFSET ?')
+    const rows = this
+      .statement('SELECT line, offset, length AS lengthBytes, reason, excerpt FROM errors ORDER BY offset LIMIT ? OFFSET ?')
       .all(limit, offset) as Omit<SourceError, 'sourceId'>[];
     return { total: this.getCounts().errors, rows };
   }
 
   /** Token and cost totals over every trace. */
   queryTotals(): IndexTotals {
-    const row = this.db
-      .prepare('SELECT coalesce(sum(input_tokens), 0) AS i, coalesce(sum(output_tokens), 0) AS o, coalesce(sum(cost_usd), 0) AS c FROM traces')
+    const row = this
+      .statement('SELECT coalesce(sum(input_tokens), 0) AS i, coalesce(sum(output_tokens), 0) AS o, coalesce(sum(cost_usd), 0) AS c FROM traces')
       .get() as { i: number; o: number; c: number };
     return { inputTokens: row.i, outputTokens: row.o, costUsd: row.c };
   }
