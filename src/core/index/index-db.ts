@@ -239,6 +239,7 @@ const SORT_COLUMNS: Record<SessionSortKey, string> = {
 
 const TRACE_ID_KEY_SOURCE = 'trace id';
 const SPAN_COLUMNS = 18;
+const KEYS_PER_SELECT = 400;
 const SPANS_PER_INSERT = 16;
 
 /** A span's values in the column order of the spans insert. */
@@ -321,9 +322,7 @@ export class IndexDb {
   private readonly insertSpan: Database.Statement;
   /** Inserts SPANS_PER_INSERT spans at once: far fewer calls into SQLite than one per span. */
   private readonly insertSpanGroup: Database.Statement;
-  private readonly selectTrace: Database.Statement;
   private readonly upsertTrace: Database.Statement;
-  private readonly selectTracesOfSession: Database.Statement;
   private readonly upsertSession: Database.Statement;
   private readonly deleteSession: Database.Statement;
   private readonly insertError: Database.Statement;
@@ -354,14 +353,12 @@ export class IndexDb {
       );
     this.insertSpan = insertSpans(1);
     this.insertSpanGroup = insertSpans(SPANS_PER_INSERT);
-    this.selectTrace = this.db.prepare('SELECT * FROM traces WHERE trace_id = ?');
     this.upsertTrace = this.db.prepare(
       `INSERT OR REPLACE INTO traces (trace_id, session_id, session_key_source, start_us, end_us, span_count, error_count,
          denial_count, hitl_count, input_tokens, output_tokens, cost_usd, open_count, models, run_status, tags)
        VALUES (@trace_id, @session_id, @session_key_source, @start_us, @end_us, @span_count, @error_count,
          @denial_count, @hitl_count, @input_tokens, @output_tokens, @cost_usd, @open_count, @models, @run_status, @tags)`,
     );
-    this.selectTracesOfSession = this.db.prepare('SELECT * FROM traces WHERE session_id = ?');
     this.upsertSession = this.db.prepare(
       `INSERT OR REPLACE INTO sessions (session_id, session_key_source, start_us, end_us, duration_us, trace_count, span_count,
          error_count, denial_count, hitl_count, input_tokens, output_tokens, total_tokens, cost_usd, open_count, models, run_status, tags)
@@ -471,8 +468,10 @@ export class IndexDb {
     for (let i = 0; i < group.length; i += SPAN_COLUMNS) this.insertSpan.run(group.slice(i, i + SPAN_COLUMNS));
 
     const touchedSessions = new Set<string>();
+    const existingTraces = new Map<string, TraceRow>();
+    for (const row of this.selectWhereIn<TraceRow>('SELECT * FROM traces WHERE trace_id IN', [...byTrace.keys()])) existingTraces.set(row.trace_id, row);
     for (const [traceId, list] of byTrace) {
-      const existing = this.selectTrace.get(traceId) as TraceRow | undefined;
+      const existing = existingTraces.get(traceId);
       if (!existing) result.traces++;
       const row: TraceRow = existing ?? {
         trace_id: traceId,
@@ -530,7 +529,7 @@ export class IndexDb {
       gain.endUs = maxNullable(gain.endUs, row.end_us);
       result.gained.set(row.session_id, gain);
     }
-    for (const sessionId of touchedSessions) result.sessions += this.recomputeSession(sessionId);
+    result.sessions += this.recomputeSessions([...touchedSessions]);
     this.insertPiece.run(piece.offset, piece.endOffset, piece.endLine);
     this.bumpCounter.run('span_count', String(result.spans));
     this.bumpCounter.run('trace_count', String(result.traces));
@@ -540,10 +539,34 @@ export class IndexDb {
     return result;
   }
 
-  /** Rebuilds one session's aggregate from its traces; returns +1 / -1 / 0 sessions. */
-  private recomputeSession(sessionId: string): number {
-    const traces = this.selectTracesOfSession.all(sessionId) as TraceRow[];
-    const existed = (this.statement('SELECT 1 AS one FROM sessions WHERE session_id = ?').get(sessionId) as unknown) !== undefined;
+  /** Rows of `sqlPrefix (?, ?, …)` for many keys, read a few hundred keys per statement. */
+  private selectWhereIn<T>(sqlPrefix: string, keys: readonly string[]): T[] {
+    const rows: T[] = [];
+    for (let start = 0; start < keys.length; start += KEYS_PER_SELECT) {
+      const chunk = keys.slice(start, start + KEYS_PER_SELECT);
+      rows.push(...(this.statement(`${sqlPrefix} (${chunk.map(() => '?').join(',')})`).all(...chunk) as T[]));
+    }
+    return rows;
+  }
+
+  /** Rebuilds sessions' aggregates from their traces (two reads for all of them); returns the change in session count. */
+  private recomputeSessions(sessionIds: string[]): number {
+    const tracesBySession = new Map<string, TraceRow[]>();
+    for (const trace of this.selectWhereIn<TraceRow>('SELECT * FROM traces WHERE session_id IN', sessionIds)) {
+      let list = tracesBySession.get(trace.session_id);
+      if (!list) tracesBySession.set(trace.session_id, (list = []));
+      list.push(trace);
+    }
+    const existing = new Set(
+      this.selectWhereIn<{ session_id: string }>('SELECT session_id FROM sessions WHERE session_id IN', sessionIds).map((row) => row.session_id),
+    );
+    let delta = 0;
+    for (const sessionId of sessionIds) delta += this.writeSession(sessionId, tracesBySession.get(sessionId) ?? [], existing.has(sessionId));
+    return delta;
+  }
+
+  /** Writes one session's aggregate from its traces; returns +1 / -1 / 0 sessions. */
+  private writeSession(sessionId: string, traces: TraceRow[], existed: boolean): number {
     if (traces.length === 0) {
       if (!existed) return 0;
       this.deleteSession.run(sessionId);
