@@ -17,13 +17,14 @@ import type { SessionSortKey, SessionSummary, SourceError } from '../../shared/c
 import type { IndexableLog, IndexableSpan } from '../ingest/ingest-records';
 import type { RunStatus } from '../semantics/derive-span-fields';
 
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS spans (
   span_key INTEGER PRIMARY KEY,
-  trace_id TEXT NOT NULL,
+  -- The trace's key in traces: an integer keeps span rows and the trace index small.
+  trace_key INTEGER NOT NULL,
   span_id TEXT NOT NULL,
   parent_span_id TEXT,
   name TEXT NOT NULL,
@@ -43,9 +44,10 @@ CREATE TABLE IF NOT EXISTS spans (
   format TEXT NOT NULL
 );
 -- In file order within a trace: a session's tree is read straight off this index.
-CREATE INDEX IF NOT EXISTS spans_by_trace ON spans (trace_id, record_offset, record_index);
+CREATE INDEX IF NOT EXISTS spans_by_trace ON spans (trace_key, record_offset, record_index);
 CREATE TABLE IF NOT EXISTS traces (
-  trace_id TEXT PRIMARY KEY,
+  trace_key INTEGER PRIMARY KEY,
+  trace_id TEXT NOT NULL UNIQUE,
   session_id TEXT NOT NULL,
   session_key_source TEXT NOT NULL,
   start_us INTEGER,
@@ -216,6 +218,8 @@ interface AggregateColumns {
 }
 
 interface TraceRow extends AggregateColumns {
+  /** null until the row is first written. */
+  trace_key: number | null;
   trace_id: string;
 }
 
@@ -243,9 +247,9 @@ const KEYS_PER_SELECT = 400;
 const SPANS_PER_INSERT = 16;
 
 /** A span's values in the column order of the spans insert. */
-function pushSpanColumns(into: unknown[], span: IndexableSpan): void {
+function pushSpanColumns(into: unknown[], span: IndexableSpan, traceKey: number): void {
   into.push(
-    span.traceId,
+    traceKey,
     span.spanId,
     span.parentSpanId,
     span.name,
@@ -347,16 +351,16 @@ export class IndexDb {
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
     const insertSpans = (rows: number) =>
       this.db.prepare(
-        `INSERT INTO spans (trace_id, span_id, parent_span_id, name, span_type, status, start_us, end_us, model,
+        `INSERT INTO spans (trace_key, span_id, parent_span_id, name, span_type, status, start_us, end_us, model,
            input_tokens, output_tokens, cost_usd, decision, record_offset, record_length, record_line, record_index, format)
          VALUES ${new Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       );
     this.insertSpan = insertSpans(1);
     this.insertSpanGroup = insertSpans(SPANS_PER_INSERT);
     this.upsertTrace = this.db.prepare(
-      `INSERT OR REPLACE INTO traces (trace_id, session_id, session_key_source, start_us, end_us, span_count, error_count,
+      `INSERT OR REPLACE INTO traces (trace_key, trace_id, session_id, session_key_source, start_us, end_us, span_count, error_count,
          denial_count, hitl_count, input_tokens, output_tokens, cost_usd, open_count, models, run_status, tags)
-       VALUES (@trace_id, @session_id, @session_key_source, @start_us, @end_us, @span_count, @error_count,
+       VALUES (@trace_key, @trace_id, @session_id, @session_key_source, @start_us, @end_us, @span_count, @error_count,
          @denial_count, @hitl_count, @input_tokens, @output_tokens, @cost_usd, @open_count, @models, @run_status, @tags)`,
     );
     this.upsertSession = this.db.prepare(
@@ -452,28 +456,22 @@ export class IndexDb {
     const result: BatchResult = { gained: new Map(), spans: spans.length, traces: 0, sessions: 0, errors: errors.length, logs: logs.length };
 
     const byTrace = new Map<string, IndexableSpan[]>();
-    const group: unknown[] = [];
-    let grouped = 0;
     for (const span of spans) {
-      pushSpanColumns(group, span);
-      if (++grouped === SPANS_PER_INSERT) {
-        this.insertSpanGroup.run(group);
-        group.length = 0;
-        grouped = 0;
-      }
       let list = byTrace.get(span.traceId);
       if (!list) byTrace.set(span.traceId, (list = []));
       list.push(span);
     }
-    for (let i = 0; i < group.length; i += SPAN_COLUMNS) this.insertSpan.run(group.slice(i, i + SPAN_COLUMNS));
 
+    // Traces first: a new trace gets its key here, and spans are written with it.
     const touchedSessions = new Set<string>();
     const existingTraces = new Map<string, TraceRow>();
     for (const row of this.selectWhereIn<TraceRow>('SELECT * FROM traces WHERE trace_id IN', [...byTrace.keys()])) existingTraces.set(row.trace_id, row);
+    const traceKeys = new Map<string, number>();
     for (const [traceId, list] of byTrace) {
       const existing = existingTraces.get(traceId);
       if (!existing) result.traces++;
       const row: TraceRow = existing ?? {
+        trace_key: null,
         trace_id: traceId,
         session_id: traceId,
         session_key_source: TRACE_ID_KEY_SOURCE,
@@ -521,7 +519,8 @@ export class IndexDb {
       }
       row.models = mergeLines(row.models, models);
       row.tags = mergeLines(row.tags, tags);
-      this.upsertTrace.run(row);
+      const written = this.upsertTrace.run(row);
+      traceKeys.set(traceId, row.trace_key ?? Number(written.lastInsertRowid));
       if (previousSession !== null && previousSession !== row.session_id) touchedSessions.add(previousSession);
       touchedSessions.add(row.session_id);
       const gain = result.gained.get(row.session_id) ?? { count: 0, endUs: null };
@@ -529,6 +528,19 @@ export class IndexDb {
       gain.endUs = maxNullable(gain.endUs, row.end_us);
       result.gained.set(row.session_id, gain);
     }
+
+    const group: unknown[] = [];
+    let grouped = 0;
+    for (const span of spans) {
+      pushSpanColumns(group, span, traceKeys.get(span.traceId)!);
+      if (++grouped === SPANS_PER_INSERT) {
+        this.insertSpanGroup.run(group);
+        group.length = 0;
+        grouped = 0;
+      }
+    }
+    for (let i = 0; i < group.length; i += SPAN_COLUMNS) this.insertSpan.run(group.slice(i, i + SPAN_COLUMNS));
+
     result.sessions += this.recomputeSessions([...touchedSessions]);
     this.insertPiece.run(piece.offset, piece.endOffset, piece.endLine);
     this.bumpCounter.run('span_count', String(result.spans));
@@ -646,16 +658,17 @@ export class IndexDb {
    * by start): four columns, read as raw arrays off the trace index.
    */
   querySessionTreeSpans(sessionId: string, traceId?: string): SpanTreeRow[] {
-    const traceIds =
+    const traces = (
       traceId !== undefined
-        ? (this.statement('SELECT trace_id FROM traces WHERE trace_id = ? AND session_id = ?').pluck().all(traceId, sessionId) as string[])
-        : (this.statement('SELECT trace_id FROM traces WHERE session_id = ? ORDER BY start_us, trace_id').pluck().all(sessionId) as string[]);
+        ? this.statement('SELECT trace_key, trace_id FROM traces WHERE trace_id = ? AND session_id = ?').raw().all(traceId, sessionId)
+        : this.statement('SELECT trace_key, trace_id FROM traces WHERE session_id = ? ORDER BY start_us, trace_id').raw().all(sessionId)
+    ) as [number, string][];
     const select = this
-      .statement('SELECT span_key, span_id, parent_span_id, start_us FROM spans WHERE trace_id = ? ORDER BY record_offset, record_index')
+      .statement('SELECT span_key, span_id, parent_span_id, start_us FROM spans WHERE trace_key = ? ORDER BY record_offset, record_index')
       .raw();
     const spans: SpanTreeRow[] = [];
-    for (const id of traceIds) {
-      for (const row of select.all(id) as [number, string, string | null, number | null][]) {
+    for (const [traceKey, id] of traces) {
+      for (const row of select.all(traceKey) as [number, string, string | null, number | null][]) {
         spans.push({ spanKey: row[0], traceId: id, spanId: row[1], parentSpanId: row[2], startUs: row[3] });
       }
     }
@@ -679,10 +692,10 @@ export class IndexDb {
       const keys = spanKeys.slice(start, start + 500);
       const found = this
         .statement(
-          `SELECT span_key AS spanKey, trace_id AS traceId, span_id AS spanId, parent_span_id AS parentSpanId, name,
-             span_type AS spanType, status, start_us AS startUs, end_us AS endUs, model, input_tokens AS inputTokens,
-             output_tokens AS outputTokens, decision
-           FROM spans WHERE span_key IN (${keys.map(() => '?').join(',')})`,
+          `SELECT s.span_key AS spanKey, t.trace_id AS traceId, s.span_id AS spanId, s.parent_span_id AS parentSpanId, s.name,
+             s.span_type AS spanType, s.status, s.start_us AS startUs, s.end_us AS endUs, s.model, s.input_tokens AS inputTokens,
+             s.output_tokens AS outputTokens, s.decision
+           FROM spans s JOIN traces t ON t.trace_key = s.trace_key WHERE s.span_key IN (${keys.map(() => '?').join(',')})`,
         )
         .all(...keys) as IndexedSpanRow[];
       for (const row of found) rows.set(row.spanKey, row);
@@ -703,10 +716,10 @@ export class IndexDb {
   getSpanLocation(spanKey: number): (SpanLocation & { sessionId: string }) | null {
     const row = this
       .statement(
-        `SELECT s.span_key AS spanKey, s.trace_id AS traceId, s.span_id AS spanId, s.record_offset AS recordOffset,
+        `SELECT s.span_key AS spanKey, t.trace_id AS traceId, s.span_id AS spanId, s.record_offset AS recordOffset,
            s.record_length AS recordLength, s.record_line AS recordLine, s.record_index AS recordIndex, s.format,
            t.session_id AS sessionId
-         FROM spans s JOIN traces t ON t.trace_id = s.trace_id WHERE s.span_key = ?`,
+         FROM spans s JOIN traces t ON t.trace_key = s.trace_key WHERE s.span_key = ?`,
       )
       .get(spanKey) as (SpanLocation & { sessionId: string }) | undefined;
     return row ?? null;
