@@ -54,13 +54,15 @@ export function App() {
   }, [route, errorsSourceId]);
 
   const isWaiting = !isLoaded && (status !== 'connected' || epoch === 0);
-  const main = !isLoaded ? (
+  // A deep link to a session shows its waterfall at once: its requests go out with the
+  // source list's instead of after it (they queue until the connection opens).
+  const main = !isLoaded && session === null ? (
     <EmptyState title={isWaiting ? 'Connecting to Tracelight…' : 'Loading…'} />
-  ) : sources.length === 0 ? (
+  ) : isLoaded && sources.length === 0 ? (
     <EmptyState title="Open a trace file to begin">
       <p>
-        Type or paste the path of a trace file, folder or run database into <strong>Open path</strong> on the left: OTel
-        JSON lines, OTLP/JSON, Jaeger or Zipkin exports, typed agent spans, or SQLite run databases.
+        Type or paste the path of a trace file or folder into <strong>Open path</strong> on the left: OTel console
+        spans, OTLP/JSON, Jaeger or Zipkin exports, Phoenix, MLflow, Langfuse or kitelogik span dumps, or typed agent spans.
       </p>
     </EmptyState>
   ) : (
