@@ -170,14 +170,22 @@ function splitReferences(
   return { parentSpanId: parent ? normalizeParentId(parent.spanId) : normalizeParentId(fallbackParent), links };
 }
 
+/**
+ * A span's references; the UI JSON spells the ids `traceID`/`spanID`, api_v2 `traceId`/`spanId`.
+ * refType defaults to CHILD_OF (protobuf JSON omits an enum's zero value).
+ */
+function readReferences(raw: unknown, traceKey: string, spanKey: string): Reference[] {
+  return (Array.isArray(raw) ? raw : []).filter(isJsonObject).map((ref) => ({
+    traceId: normalizeId(ref[traceKey]),
+    spanId: normalizeId(ref[spanKey]),
+    refType: String(ref.refType ?? 'CHILD_OF').toUpperCase(),
+  }));
+}
+
 function adaptV1Span(span: JsonObject, processes: JsonObject): NormalizedSpan {
   const traceId = normalizeId(span.traceID);
   const tags = readTags(span.tags, readV1TagValue);
-  const references: Reference[] = (Array.isArray(span.references) ? span.references : []).filter(isJsonObject).map((ref) => ({
-    traceId: normalizeId(ref.traceID),
-    spanId: normalizeId(ref.spanID),
-    refType: String(ref.refType ?? 'CHILD_OF').toUpperCase(),
-  }));
+  const references = readReferences(span.references, 'traceID', 'spanID');
   let resource: Attributes = {};
   if (isJsonObject(span.process)) resource = readProcess(span.process, readV1TagValue);
   else if (typeof span.processID === 'string') {
@@ -229,12 +237,7 @@ function adaptApiV2(value: JsonObject): NormalizedSpan[] {
     if (!isJsonObject(span)) continue;
     const traceId = normalizeId(span.traceId);
     const tags = readTags(span.tags, readV2TagValue);
-    // refType is an enum whose zero value (CHILD_OF) protobuf JSON omits.
-    const references: Reference[] = (Array.isArray(span.references) ? span.references : []).filter(isJsonObject).map((ref) => ({
-      traceId: normalizeId(ref.traceId),
-      spanId: normalizeId(ref.spanId),
-      refType: String(ref.refType ?? 'CHILD_OF').toUpperCase(),
-    }));
+    const references = readReferences(span.references, 'traceId', 'spanId');
     let resource: Attributes = {};
     if (isJsonObject(span.process)) resource = readProcess(span.process, readV2TagValue);
     else if (typeof span.processId === 'string') resource = processes.get(span.processId) ?? { 'service.name': 'unknown-service' };
