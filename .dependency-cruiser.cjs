@@ -40,9 +40,9 @@ module.exports = {
     },
     {
       name: 'sql-in-index-only',
-      comment: 'better-sqlite3 is used by core/index only',
+      comment: 'better-sqlite3 is used by core/index (our index) and core/sources/stores (run databases, read-only) only',
       severity: 'error',
-      from: { pathNot: '^src/core/index/' },
+      from: { pathNot: '^src/core/(index|sources/stores)/' },
       to: { path: 'better-sqlite3' },
     },
     {

@@ -1,0 +1,69 @@
+/**
+ * Opens a run database read-only and tells which store it is. A store is never written:
+ * `readonly` connections cannot write, and every query is its own short read transaction.
+ */
+import Database from 'better-sqlite3';
+import { openSync, readSync, closeSync } from 'node:fs';
+import { findStoreReader } from './store-readers';
+import type { StoreReader } from './store-reader';
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+/** True when the file starts with SQLite's header (FORMATS.md §1). */
+export function isSqliteFile(path: string): boolean {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(SQLITE_MAGIC.length);
+    const bytesRead = readSync(fd, head, 0, head.length, 0);
+    return bytesRead === head.length && head.toString('latin1') === SQLITE_MAGIC;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** The store's table names, lower-cased. */
+export function readTableNames(db: Database.Database): Set<string> {
+  const rows = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").all() as { name: string }[];
+  return new Set(rows.map((row) => row.name.toLowerCase()));
+}
+
+/** The columns of a table, lower-cased (stores add and rename columns between releases). */
+export function readColumnNames(db: Database.Database, table: string): Set<string> {
+  const rows = db.prepare(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).all() as { name: string }[];
+  return new Set(rows.map((row) => row.name.toLowerCase()));
+}
+
+export type OpenedStore =
+  | { ok: true; db: Database.Database; reader: StoreReader }
+  | { ok: false; reason: string };
+
+/** Opens `path` read-only and finds its reader; an unknown schema is explained by its tables. */
+export function openStore(path: string): OpenedStore {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    return { ok: false, reason: `cannot open the database: ${(error as Error).message}` };
+  }
+  try {
+    // A writer may hold the database for a moment; wait rather than fail.
+    db.pragma('busy_timeout = 2000');
+    const tables = readTableNames(db);
+    const reader = findStoreReader(tables);
+    if (reader) return { ok: true, db, reader };
+    db.close();
+    const names = [...tables].filter((name) => !name.startsWith('sqlite_')).sort();
+    return {
+      ok: false,
+      reason: names.length === 0
+        ? 'an empty SQLite database (no tables yet)'
+        : `not a run database Tracelight knows: tables ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}`,
+    };
+  } catch (error) {
+    db.close();
+    return { ok: false, reason: `cannot read the database: ${(error as Error).message}` };
+  }
+}
