@@ -12,6 +12,7 @@ import type { Result } from '../shared/contract/result';
 import { fail, ok } from '../shared/contract/result';
 import type {
   ErrorPage,
+  RawRecord,
   SessionPage,
   SessionQuery,
   SessionSummary,
@@ -25,6 +26,7 @@ import { MAX_WINDOW_ROWS, SessionTrees } from './session-trees';
 import { adaptRecord } from './ingest/adapt-record';
 import { parseJsonLenient } from './ingest/parse-json-lenient';
 import { nsToUs } from './ingest/parse-time';
+import type { NormalizedSpan } from './ingest/normalized-span';
 import { deriveSpanFields } from './semantics/derive-span-fields';
 import { extractConversation } from './semantics/extract-conversation';
 import type { EventHub } from './event-hub';
@@ -33,6 +35,14 @@ import type { IndexWorkerPool } from './index-worker-pool';
 
 const HEAD_BYTES = 4096;
 const RAW_TEXT_MAX_BYTES = 1024 * 1024;
+
+/** A span read back from its source, with the record it came from. */
+export interface SpanRecord {
+  span: NormalizedSpan;
+  sessionId: string;
+  format: string;
+  raw: RawRecord;
+}
 
 export interface IndexedSourceOptions {
   sourceId: string;
@@ -306,11 +316,14 @@ export class IndexedSource {
     return window ? ok(window) : fail(`no session "${query.sessionId}" in ${this.info.name}`);
   }
 
-  async getSpanDetail(spanKey: string): Promise<Result<SpanDetail>> {
-    const location = this.db!.getSpanLocation(Number(spanKey));
+  /**
+   * Reads a span's record back from the file and adapts it again: the span as the index saw
+   * it, or a failure when the file no longer holds it (changed since it was indexed).
+   */
+  async readSpanRecord(spanKey: number): Promise<Result<SpanRecord>> {
+    const location = this.db!.getSpanLocation(spanKey);
     if (!location) return fail(`no span ${spanKey} in ${this.info.name}`);
     let text: string;
-    let isCut = false;
     try {
       const handle = await fs.open(this.options.path, 'r');
       try {
@@ -323,7 +336,7 @@ export class IndexedSource {
     } catch (error) {
       return fail(`cannot read ${this.options.path}: ${(error as Error).message}`);
     }
-    const stale = fail<SpanDetail>(`${this.info.name} changed since it was indexed (line ${location.recordLine}); reopen it`);
+    const stale = fail<SpanRecord>(`${this.info.name} changed since it was indexed (line ${location.recordLine}); reopen it`);
     let value: unknown;
     try {
       value = parseJsonLenient(text);
@@ -334,19 +347,31 @@ export class IndexedSource {
     if (!adapted.isTrace) return stale;
     const span = adapted.spans[location.recordIndex];
     if (!span || span.spanId !== location.spanId || span.traceId !== location.traceId) return stale;
-
-    const row = this.trees.getRow(location.sessionId, location.spanKey);
-    if (!row) return stale;
+    let isCut = false;
     if (Buffer.byteLength(text) > RAW_TEXT_MAX_BYTES) {
       text = text.slice(0, RAW_TEXT_MAX_BYTES);
       isCut = true;
     }
     return ok({
-      row,
+      span,
       sessionId: location.sessionId,
+      format: adapted.format,
+      raw: { path: this.options.path, line: location.recordLine, offset: location.recordOffset, lengthBytes: location.recordLength, text, isCut },
+    });
+  }
+
+  async getSpanDetail(spanKey: string): Promise<Result<SpanDetail>> {
+    const record = await this.readSpanRecord(Number(spanKey));
+    if (!record.ok) return record;
+    const { span, sessionId, format, raw } = record.value;
+    const row = this.trees.getRow(sessionId, Number(spanKey));
+    if (!row) return fail(`${this.info.name} changed since it was indexed (line ${raw.line}); reopen it`);
+    return ok({
+      row,
+      sessionId,
       kind: span.kind,
       statusMessage: span.statusMessage,
-      format: adapted.format,
+      format,
       attributes: span.attributes,
       events: span.events.map((event) => ({ name: event.name, timeUs: nsToUs(event.timeNs), attributes: event.attributes })),
       links: span.links,
@@ -355,7 +380,7 @@ export class IndexedSource {
       derived: deriveSpanFields(span.name, span.attributes).provenance,
       conversation: extractConversation(span.attributes, span.events),
       logs: this.db!.queryLogsOfSpan(span.traceId, span.spanId),
-      raw: { path: this.options.path, line: location.recordLine, offset: location.recordOffset, lengthBytes: location.recordLength, text, isCut },
+      raw,
     });
   }
 
