@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { IndexJob, IndexJobResult, WorkerJob, WorkerReply } from './index-worker-protocol';
+import type { IndexJob, IndexJobResult, IndexStoreJob, WorkerJob, WorkerReply } from './index-worker-protocol';
 
 interface PoolWorker {
   worker: Worker;
@@ -78,12 +78,22 @@ export class IndexWorkerPool {
     }) as Promise<IndexJobResult>;
   }
 
+  private leastBusy(): PoolWorker {
+    let best = this.workers[0];
+    for (const entry of this.workers) if (entry.pending.size < best.pending.size) best = entry;
+    return best;
+  }
+
   /** Indexes one piece on the least busy worker; its bytes are transferred, not copied. */
   run(job: Omit<IndexJob, 'jobId' | 'type'>): Promise<IndexJobResult> {
     if (this.isClosed) return Promise.reject(new Error('the index workers are stopped'));
-    let best = this.workers[0];
-    for (const entry of this.workers) if (entry.pending.size < best.pending.size) best = entry;
-    return this.post(best, { ...job, type: 'index', jobId: this.nextJobId++ }, [job.bytes]);
+    return this.post(this.leastBusy(), { ...job, type: 'index', jobId: this.nextJobId++ }, [job.bytes]);
+  }
+
+  /** Reads a whole run database into a fresh index on the least busy worker. */
+  runStore(job: Omit<IndexStoreJob, 'jobId' | 'type'>): Promise<IndexJobResult> {
+    if (this.isClosed) return Promise.reject(new Error('the index workers are stopped'));
+    return this.post(this.leastBusy(), { ...job, type: 'indexStore', jobId: this.nextJobId++ }, []);
   }
 
   /** Makes every worker close its connection to an index (before the files are removed). */

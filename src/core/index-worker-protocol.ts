@@ -3,6 +3,8 @@
  * that start at a record boundary, with their absolute offset and line. The worker frames,
  * parses, normalizes and writes them to the source's index, and answers with what changed.
  */
+import type { RecordEncoding } from './ingest/frame-length-prefixed';
+
 export interface IndexJob {
   type: 'index';
   jobId: number;
@@ -18,6 +20,8 @@ export interface IndexJob {
    * end is then an error rather than a pending record.
    */
   isClosed: boolean;
+  /** How the piece's records are delimited: JSON values, or Collector length prefixes (binary). */
+  encoding: RecordEncoding;
 }
 
 export interface CloseDbJob {
@@ -26,7 +30,7 @@ export interface CloseDbJob {
   dbPath: string;
 }
 
-export type WorkerJob = IndexJob | CloseDbJob;
+export type WorkerJob = IndexJob | CloseDbJob | IndexStoreJob;
 
 export interface IndexJobResult {
   jobId: number;
@@ -44,3 +48,14 @@ export interface IndexJobResult {
 }
 
 export type WorkerReply = IndexJobResult | { jobId: number; ok: false; error: string };
+
+/**
+ * Reads a whole run database (a store) read-only and writes its spans to a fresh index at
+ * `dbPath`; the engine swaps it in when done, so readers never see a half-read store.
+ */
+export interface IndexStoreJob {
+  type: 'indexStore';
+  jobId: number;
+  dbPath: string;
+  storePath: string;
+}

@@ -5,8 +5,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { IndexDb } from './index/index-db';
-import { frameJsonRecords } from './ingest/frame-json-records';
-import { createIngestResult, ingestRecord } from './ingest/ingest-records';
+import { runIndexStoreJob } from './index-store-job';
+import { describePayloadFormat, type PayloadEncoding } from './ingest/decode-otlp-proto';
+import { frameJsonRecords, type FramedRecord } from './ingest/frame-json-records';
+import { frameLengthPrefixedRecords } from './ingest/frame-length-prefixed';
+import { createIngestResult, ingestRecord, type IngestResult } from './ingest/ingest-records';
 import type { IndexJob, IndexJobResult, WorkerJob, WorkerReply } from './index-worker-protocol';
 
 const databases = new Map<string, IndexDb>();
@@ -17,11 +20,27 @@ function openDb(path: string): IndexDb {
   return db;
 }
 
+/** Ingests one decoded Collector record, its spans reported under the binary format's name ("otlp-proto+zstd"). */
+function ingestDecodedRecord(record: FramedRecord, encoding: PayloadEncoding, into: IngestResult): void {
+  const own = createIngestResult();
+  ingestRecord(record, own);
+  for (const span of own.spans) {
+    span.format = describePayloadFormat(span.format, encoding);
+    into.spans.push(span);
+  }
+  for (const format of own.formats) into.formats.add(describePayloadFormat(format, encoding));
+  into.logs.push(...own.logs);
+  into.errors.push(...own.errors);
+}
+
 /** Indexes one piece; exported for running in-thread where workers are not wanted. */
 export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
   const bytes = Buffer.from(job.bytes, 0, job.lengthBytes);
   const ingested = createIngestResult();
-  const framed = frameJsonRecords(bytes, job.offset, job.line, job.isClosed, (record) => ingestRecord(record, ingested));
+  const framed =
+    job.encoding === 'length-prefixed'
+      ? frameLengthPrefixedRecords(bytes, job.offset, job.line, job.isClosed, (record, encoding) => ingestDecodedRecord(record, encoding, ingested))
+      : frameJsonRecords(bytes, job.offset, job.line, job.isClosed, (record) => ingestRecord(record, ingested));
   const errors = [...framed.errors, ...ingested.errors].sort((a, b) => a.offset - b.offset);
   const result = db.addBatch(
     ingested.spans,
@@ -51,6 +70,7 @@ function handle(job: WorkerJob): WorkerReply {
       databases.delete(job.dbPath);
       return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans: 0, traces: 0, sessions: 0, errors: 0, logs: 0, formats: [], gained: [] };
     }
+    if (job.type === 'indexStore') return runIndexStoreJob(job);
     return runIndexJob(job, openDb(job.dbPath));
   } catch (error) {
     return { jobId: job.jobId, ok: false, error: (error as Error).message };

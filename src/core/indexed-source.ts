@@ -18,23 +18,32 @@ import type {
   SessionSummary,
   SourceInfo,
   SpanDetail,
+  TraceConversation,
+  TraceConversationMessage,
+  TraceConversationQuery,
   WaterfallQuery,
   WaterfallWindow,
 } from '../shared/contract/wire-types';
 import { IndexDb } from './index/index-db';
 import { MAX_WINDOW_ROWS, SessionTrees } from './session-trees';
 import { adaptRecord } from './ingest/adapt-record';
-import { parseJsonLenient } from './ingest/parse-json-lenient';
+import { decodeCollectorPayload, describePayloadFormat, type PayloadEncoding } from './ingest/decode-otlp-proto';
+import { readLengthPrefixedPayload } from './ingest/frame-length-prefixed';
+import { parseRecordText } from './ingest/frame-json-records';
 import { nsToUs } from './ingest/parse-time';
 import type { NormalizedSpan } from './ingest/normalized-span';
 import { deriveSpanFields } from './semantics/derive-span-fields';
-import { extractConversation } from './semantics/extract-conversation';
+import { SYNTHESIZED_ATTRIBUTE } from './semantics/classify-typed-record';
+import { extractConversation, readTypedTurn } from './semantics/extract-conversation';
 import type { EventHub } from './event-hub';
 import { FileTailer, type PieceOutcome, type TailPiece, type TailPosition } from './sources/file-tailer';
 import type { IndexWorkerPool } from './index-worker-pool';
 
 const HEAD_BYTES = 4096;
 const RAW_TEXT_MAX_BYTES = 1024 * 1024;
+/** A whole-trace conversation stops after this many messages, or once this many bytes of records were read (images are inline). */
+export const MAX_CONVERSATION_MESSAGES = 500;
+const MAX_CONVERSATION_RECORD_BYTES = 32 * 1024 * 1024;
 
 /** A span read back from its source, with the record it came from. */
 export interface SpanRecord {
@@ -66,18 +75,18 @@ async function hashHead(path: string, length: number): Promise<string> {
 }
 
 export class IndexedSource {
-  private readonly info: SourceInfo;
-  private db: IndexDb | null = null;
+  protected readonly info: SourceInfo;
+  protected db: IndexDb | null = null;
   private dbPath = '';
   private isDbOwned = false;
   private tailer: FileTailer | null = null;
   private readonly formats = new Set<string>();
-  private readonly trees = new SessionTrees(() => this.db!);
+  protected readonly trees = new SessionTrees(() => this.db!);
   private headLength = 0;
   /** Bumped on reset, so results of pieces indexed before it are ignored. */
   private generation = 0;
 
-  constructor(private readonly options: IndexedSourceOptions) {
+  constructor(protected readonly options: IndexedSourceOptions) {
     this.info = {
       sourceId: options.sourceId,
       path: options.path,
@@ -207,6 +216,7 @@ export class IndexedSource {
         offset: piece.offset,
         line: piece.line,
         isClosed: piece.isClosed,
+        encoding: piece.encoding,
       });
     } catch (error) {
       this.info.status = 'failed';
@@ -323,13 +333,13 @@ export class IndexedSource {
   async readSpanRecord(spanKey: number): Promise<Result<SpanRecord>> {
     const location = this.db!.getSpanLocation(spanKey);
     if (!location) return fail(`no span ${spanKey} in ${this.info.name}`);
-    let text: string;
+    let record: Buffer;
     try {
       const handle = await fs.open(this.options.path, 'r');
       try {
         const buffer = Buffer.alloc(location.recordLength);
         const { bytesRead } = await handle.read(buffer, 0, location.recordLength, location.recordOffset);
-        text = buffer.toString('utf8', 0, bytesRead);
+        record = buffer.subarray(0, bytesRead);
       } finally {
         await handle.close();
       }
@@ -337,11 +347,24 @@ export class IndexedSource {
       return fail(`cannot read ${this.options.path}: ${(error as Error).message}`);
     }
     const stale = fail<SpanRecord>(`${this.info.name} changed since it was indexed (line ${location.recordLine}); reopen it`);
+    let text: string;
     let value: unknown;
-    try {
-      value = parseJsonLenient(text);
-    } catch {
-      return stale;
+    // A Collector binary record (protobuf and/or zstd) is shown as the OTLP/JSON it decodes to.
+    let payloadEncoding: PayloadEncoding | null = null;
+    const payload = readLengthPrefixedPayload(record);
+    if (payload) {
+      const decoded = decodeCollectorPayload(payload);
+      if (!decoded.ok) return stale;
+      value = decoded.value;
+      payloadEncoding = decoded.encoding;
+      text = JSON.stringify(value, null, 2);
+    } else {
+      text = record.toString('utf8');
+      try {
+        value = parseRecordText(text);
+      } catch {
+        return stale;
+      }
     }
     const adapted = adaptRecord(value);
     if (!adapted.isTrace) return stale;
@@ -355,7 +378,7 @@ export class IndexedSource {
     return ok({
       span,
       sessionId: location.sessionId,
-      format: adapted.format,
+      format: payloadEncoding ? describePayloadFormat(adapted.format, payloadEncoding) : adapted.format,
       raw: { path: this.options.path, line: location.recordLine, offset: location.recordOffset, lengthBytes: location.recordLength, text, isCut },
     });
   }
@@ -365,6 +388,9 @@ export class IndexedSource {
     if (!record.ok) return record;
     const { span, sessionId, format, raw } = record.value;
     const row = this.trees.getRow(sessionId, Number(spanKey));
+    if (!row && span.attributes[SYNTHESIZED_ATTRIBUTE] === true) {
+      return fail(`criterion ${span.spanId} was read from its Grade's criteria list and is hidden: the Grade has real criterion spans now`);
+    }
     if (!row) return fail(`${this.info.name} changed since it was indexed (line ${raw.line}); reopen it`);
     return ok({
       row,
@@ -382,6 +408,36 @@ export class IndexedSource {
       logs: this.db!.queryLogsOfSpan(span.traceId, span.spanId),
       raw,
     });
+  }
+
+  /**
+   * The dialogue of a typed-span session (or one of its traces): its message and tool spans
+   * in start order, found by the index, each read back from its record and turned into
+   * messages (extract-conversation's readTypedTurn). Capped; unreadable spans are counted.
+   */
+  async getTraceConversation(query: TraceConversationQuery): Promise<Result<TraceConversation>> {
+    const db = this.db;
+    if (!db || !db.getSession(this.sourceId, query.sessionId)) return fail(`no session "${query.sessionId}" in ${this.info.name}`);
+    const { spanKeys, total } = db.queryConversationSpans(query.sessionId, query.traceId, MAX_CONVERSATION_MESSAGES + 1);
+    const messages: TraceConversationMessage[] = [];
+    const requestedCallIds = new Set<string>();
+    let unreadableSpans = 0;
+    let recordBytes = 0;
+    let done = 0;
+    for (; done < spanKeys.length && messages.length < MAX_CONVERSATION_MESSAGES && recordBytes < MAX_CONVERSATION_RECORD_BYTES; done++) {
+      const record = await this.readSpanRecord(spanKeys[done]);
+      if (!record.ok) {
+        unreadableSpans++;
+        continue;
+      }
+      const { span, raw } = record.value;
+      recordBytes += raw.lengthBytes;
+      const startUs = nsToUs(span.startNs);
+      for (const turn of readTypedTurn(span.attributes, requestedCallIds).slice(0, MAX_CONVERSATION_MESSAGES - messages.length)) {
+        messages.push({ ...turn.message, spanKey: String(spanKeys[done]), spanId: span.spanId, traceId: span.traceId, startUs, isGrader: turn.isGrader, isError: turn.isError });
+      }
+    }
+    return ok({ messages, isCut: done < total, maxMessages: MAX_CONVERSATION_MESSAGES, totalSpans: total, unreadableSpans });
   }
 
   async close(): Promise<void> {

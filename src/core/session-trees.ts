@@ -2,6 +2,11 @@
  * Waterfall windows of a source's sessions. The span tree of a session is built once from a
  * few indexed columns and cached (a few sessions, invalidated when the session grows); a
  * window's rows then need the list fields of its own spans only, read by key.
+ *
+ * Criteria synthesised from a Grade's `criteria` (FORMATS.md §9) are shown only while the
+ * Grade has no real `grader.criterion` child: records arrive in any order, so this is decided
+ * each time a tree is built, and a real criterion appended later hides them. They are rows,
+ * not spans of the source: `totalSpans` (like every span count) leaves them out.
  */
 import type { WaterfallQuery, WaterfallRow, WaterfallWindow } from '../shared/contract/wire-types';
 import { buildSpanTree, flattenSpanTree, type FlatRows, type SpanTree } from '../shared/model/span-tree';
@@ -15,6 +20,8 @@ export const MAX_WINDOW_ROWS = 2000;
 interface CachedTree {
   version: number;
   spans: SpanTreeRow[];
+  /** Spans of the source in the tree (synthesised criteria not counted). */
+  spanCount: number;
   tree: SpanTree;
   startUs: number;
   endUs: number;
@@ -23,6 +30,18 @@ interface CachedTree {
   /** Span index -> row of `flat`, built on first reveal. */
   rowOf: Map<number, number> | null;
   indexByKey: Map<number, number>;
+}
+
+/** Leaves out synthesised criteria whose Grade (their parent) has a real criterion child. */
+export function hideSupersededCriteria<T extends Pick<SpanTreeRow, 'traceId' | 'parentSpanId' | 'criterion'>>(spans: T[]): T[] {
+  let hasSynthesized = false;
+  const gradesWithReal = new Set<string>();
+  for (const span of spans) {
+    if (span.criterion === 1) hasSynthesized = true;
+    else if (span.criterion === 0 && span.parentSpanId !== null) gradesWithReal.add(`${span.traceId}\u0000${span.parentSpanId}`);
+  }
+  if (!hasSynthesized || gradesWithReal.size === 0) return spans;
+  return spans.filter((span) => span.criterion !== 1 || !gradesWithReal.has(`${span.traceId}\u0000${span.parentSpanId}`));
 }
 
 function buildRowIndex(flat: FlatRows): Map<number, number> {
@@ -56,8 +75,10 @@ export class SessionTrees {
       this.trees.set(cacheKey, cached);
       return cached;
     }
-    const spans = this.readDb().querySessionTreeSpans(sessionId, traceId);
+    const spans = hideSupersededCriteria(this.readDb().querySessionTreeSpans(sessionId, traceId));
     if (spans.length === 0) return null;
+    let spanCount = 0;
+    for (const span of spans) if (span.criterion !== 1) spanCount++;
     const tree = buildSpanTree(spans);
     const bounds = this.readDb().querySessionBounds(sessionId, traceId);
     let startUs = bounds.startUs ?? Infinity;
@@ -69,7 +90,7 @@ export class SessionTrees {
       if (drawStart > endUs) endUs = drawStart;
       indexByKey.set(spans[i].spanKey, i);
     }
-    const entry: CachedTree = { version, spans, tree, startUs, endUs, flatKey: null, flat: null, rowOf: null, indexByKey };
+    const entry: CachedTree = { version, spans, spanCount, tree, startUs, endUs, flatKey: null, flat: null, rowOf: null, indexByKey };
     this.trees.set(cacheKey, entry);
     if (this.trees.size > TREE_CACHE_SIZE) this.trees.delete(this.trees.keys().next().value!);
     return entry;
@@ -109,6 +130,7 @@ export class SessionTrees {
       isCollapsed: collapsed.has(span.spanKey),
       isOrphan: entry.tree.isOrphan[index],
       isOutsideParent,
+      ...(span.criterion === 1 ? { isSynthesized: true } : {}),
       decision: fields.decision,
       model: fields.model,
       inputTokens: fields.inputTokens,
@@ -157,7 +179,7 @@ export class SessionTrees {
       entry.rowOf ??= buildRowIndex(flat);
       revealIndex = entry.rowOf.get(revealSpan) ?? null;
     }
-    return { totalRows: flat.order.length, totalSpans: entry.spans.length, offset, startUs: entry.startUs, endUs: entry.endUs, rows, revealIndex, revealAncestorKeys };
+    return { totalRows: flat.order.length, totalSpans: entry.spanCount, offset, startUs: entry.startUs, endUs: entry.endUs, rows, revealIndex, revealAncestorKeys };
   }
 
   /** One span's waterfall row (depth from its ancestors, nothing collapsed). */

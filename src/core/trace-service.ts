@@ -19,11 +19,15 @@ import type {
   SourceInfo,
   SpanDetail,
   SpanRef,
+  TraceConversation,
+  TraceConversationQuery,
   WaterfallQuery,
   WaterfallWindow,
 } from '../shared/contract/wire-types';
 import { EventHub } from './event-hub';
 import { IndexedSource } from './indexed-source';
+import { isSqliteFile } from './sources/stores/open-store';
+import { StoreSource } from './store-source';
 import { MAX_WINDOW_ROWS } from './session-trees';
 import { IndexWorkerPool } from './index-worker-pool';
 import { FolderWatcher, looksLikeTraceFile } from './sources/folder-watcher';
@@ -106,7 +110,8 @@ export class TraceService implements TraceApi, TraceEventSource {
   private async openFile(path: string): Promise<Result<SourceInfo>> {
     const sourceId = `s${this.nextSourceNumber++}`;
     this.workers ??= new IndexWorkerPool(this.workerCount);
-    const source = new IndexedSource({ sourceId, path, cacheDir: this.cacheDir, watch: this.watch, events: this.events, workers: this.workers });
+    const options = { sourceId, path, cacheDir: this.cacheDir, watch: this.watch, events: this.events, workers: this.workers };
+    const source = isSqliteFile(path) ? new StoreSource(options) : new IndexedSource(options);
     try {
       await source.open();
     } catch (error) {
@@ -204,6 +209,12 @@ export class TraceService implements TraceApi, TraceEventSource {
     const source = this.sources.get(params?.sourceId);
     if (!source) return fail(`no source ${params?.sourceId}`);
     return source.getSpanDetail(String(params.spanKey));
+  }
+
+  async getTraceConversation(params: TraceConversationQuery): Promise<Result<TraceConversation>> {
+    const source = this.sources.get(params?.sourceId);
+    if (!source) return fail(`no source ${params?.sourceId}`);
+    return source.getTraceConversation(params);
   }
 
   async listErrors(params: ErrorQuery): Promise<ErrorPage> {

@@ -146,6 +146,23 @@ describe.each(transports)('TraceApi over the %s', (_name, makeHarness) => {
     expect(missing.ok).toBe(false);
   });
 
+  it('reads a typed session as one conversation', async () => {
+    const typed = join(dir.path, 'eval-rollout.jsonl');
+    copyFileSync(join(__dirname, '../fixtures/typed-agent/eval-rollout.jsonl'), typed);
+    const opened = await client.openPath({ path: typed });
+    if (!opened.ok) throw new Error(opened.error);
+    const sourceId = opened.value[0].sourceId;
+    await waitFor(async () => (await client.listSources()).find((s) => s.sourceId === sourceId)?.spans === 7, 'the typed file read');
+    const conversation = await client.getTraceConversation({ sourceId, sessionId: 'dp-3' });
+    if (!conversation.ok) throw new Error(conversation.error);
+    expect(conversation.value.messages.map((m) => [m.role, m.isError])).toEqual([
+      ['user', false],
+      ['assistant', false],
+      ['tool', true],
+    ]);
+    expect(await client.getTraceConversation({ sourceId, sessionId: 'nope' })).toEqual({ ok: false, error: 'no session "nope" in eval-rollout.jsonl' });
+  });
+
   it('pushes events when a followed file grows', async () => {
     const events: TraceEvents['spansAppended'][] = [];
     const unsubscribe = client.subscribe((name, payload) => {

@@ -60,6 +60,9 @@ function makeFakeService() {
     async listErrors() {
       return { total: 0, rows: [] };
     },
+    async getTraceConversation() {
+      return fail('no such session');
+    },
   };
   return { service, listeners, emit: (source: SourceInfo) => listeners.forEach((l) => l('sourceChanged', source)) };
 }

@@ -12,12 +12,13 @@
  * Times are integer microseconds since the epoch. Rows become camelCase objects here only.
  */
 import Database from 'better-sqlite3';
+import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
 import type { Decision, SpanStatus, SpanType } from '../../shared/model/span-type';
 import type { SessionSortKey, SessionSummary, SourceError } from '../../shared/contract/wire-types';
 import type { IndexableLog, IndexableSpan } from '../ingest/ingest-records';
 import type { RunStatus } from '../semantics/derive-span-fields';
 
-const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 7;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -41,7 +42,9 @@ CREATE TABLE IF NOT EXISTS spans (
   record_length INTEGER NOT NULL,
   record_line INTEGER NOT NULL,
   record_index INTEGER NOT NULL,
-  format TEXT NOT NULL
+  format TEXT NOT NULL,
+  -- Typed criterion spans: 0 read from the source, 1 synthesised from its Grade's criteria; NULL for any other span.
+  criterion INTEGER
 );
 -- In file order within a trace: a session's tree is read straight off this index.
 CREATE INDEX IF NOT EXISTS spans_by_trace ON spans (trace_key, record_offset, record_index);
@@ -62,7 +65,9 @@ CREATE TABLE IF NOT EXISTS traces (
   open_count INTEGER NOT NULL,
   models TEXT NOT NULL,
   run_status TEXT,
-  tags TEXT NOT NULL
+  tags TEXT NOT NULL,
+  -- Run meta merged, as JSON {key: [run start µs | null, record offset, value]}: the latest run wins per key.
+  meta TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS traces_by_session ON traces (session_id);
 CREATE TABLE IF NOT EXISTS sessions (
@@ -83,7 +88,9 @@ CREATE TABLE IF NOT EXISTS sessions (
   open_count INTEGER NOT NULL,
   models TEXT NOT NULL,
   run_status TEXT,
-  tags TEXT NOT NULL
+  tags TEXT NOT NULL,
+  -- Its traces' run meta merged (latest run wins per key), as a JSON object; searched as text.
+  meta TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions (start_us);
 CREATE TABLE IF NOT EXISTS logs (
@@ -137,6 +144,8 @@ export interface SpanTreeRow {
   spanId: string;
   parentSpanId: string | null;
   startUs: number | null;
+  /** A typed criterion: 0 read from the source, 1 synthesised from its Grade; null for other spans. */
+  criterion: 0 | 1 | null;
 }
 
 export interface SpanLocation {
@@ -215,6 +224,8 @@ interface AggregateColumns {
   run_status: RunStatus | null;
   /** Sorted, newline-joined. */
   tags: string;
+  /** Traces: stamped run meta (see the schema); sessions: the merged meta as a JSON object; '' for none. */
+  meta: string;
 }
 
 interface TraceRow extends AggregateColumns {
@@ -242,7 +253,7 @@ const SORT_COLUMNS: Record<SessionSortKey, string> = {
 };
 
 const TRACE_ID_KEY_SOURCE = 'trace id';
-const SPAN_COLUMNS = 18;
+const SPAN_COLUMNS = 19;
 const KEYS_PER_SELECT = 400;
 const SPANS_PER_INSERT = 16;
 
@@ -267,6 +278,7 @@ function pushSpanColumns(into: unknown[], span: IndexableSpan, traceKey: number)
     span.recordLine,
     span.recordIndex,
     span.format,
+    span.criterion === null ? null : span.criterion === 'synthesized' ? 1 : 0,
   );
 }
 
@@ -289,6 +301,41 @@ function worstRunStatus(a: RunStatus | null, b: RunStatus | null): RunStatus | n
   if (a === null) return b;
   if (b === null) return a;
   return RUN_STATUS_RANK[b] > RUN_STATUS_RANK[a] ? b : a;
+}
+
+/** When a run set its meta: its start (null: unknown, the earliest) and its record's offset (ties: later in the file). */
+type MetaStamp = [startUs: number | null, recordOffset: number];
+type StampedMeta = Record<string, [number | null, number, AttributeValue]>;
+
+function isLaterStamp(a: MetaStamp, b: MetaStamp): boolean {
+  const startA = a[0] ?? -Infinity;
+  const startB = b[0] ?? -Infinity;
+  return startA !== startB ? startA > startB : a[1] >= b[1];
+}
+
+/**
+ * Merges run meta, the latest run (by start, then file order) winning per key, whatever
+ * order the runs arrive in: each key keeps the stamp of the run that set it. `into` and
+ * `stamped` are stamped JSON ('' for none); `meta` is one run's plain dict with its stamp.
+ */
+function mergeStampedMeta(into: string, meta: Attributes | null, stamp: MetaStamp | null, stamped?: string): string {
+  // A Map, not an object: a key like "__proto__" stays a key.
+  const merged = new Map(into === '' ? [] : Object.entries(JSON.parse(into) as StampedMeta));
+  const entries: [string, MetaStamp, AttributeValue][] = [];
+  if (meta && stamp) for (const [key, value] of Object.entries(meta)) entries.push([key, stamp, value]);
+  if (stamped) for (const [key, [start, offset, value]] of Object.entries(JSON.parse(stamped) as StampedMeta)) entries.push([key, [start, offset], value]);
+  for (const [key, entryStamp, value] of entries) {
+    const current = merged.get(key);
+    if (!current || isLaterStamp(entryStamp, [current[0], current[1]])) merged.set(key, [entryStamp[0], entryStamp[1], value]);
+  }
+  return JSON.stringify(Object.fromEntries(merged));
+}
+
+/** Stamped meta as the plain JSON object a session shows and is searched by ('' for none). */
+function unstampMeta(stamped: string): string {
+  if (stamped === '') return '';
+  const entries = Object.entries(JSON.parse(stamped) as StampedMeta).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length === 0 ? '' : JSON.stringify(Object.fromEntries(entries.map(([key, [, , value]]) => [key, value])));
 }
 
 /** Union of two newline-joined sorted sets (models, tags). */
@@ -318,6 +365,7 @@ function toSessionSummary(sourceId: string, row: SessionRow): SessionSummary {
     hasOpenSpans: row.open_count > 0,
     runStatus: row.run_status,
     tags: row.tags === '' ? [] : row.tags.split('\n'),
+    meta: row.meta === '' ? {} : (JSON.parse(row.meta) as Attributes),
   };
 }
 
@@ -352,22 +400,22 @@ export class IndexDb {
     const insertSpans = (rows: number) =>
       this.db.prepare(
         `INSERT INTO spans (trace_key, span_id, parent_span_id, name, span_type, status, start_us, end_us, model,
-           input_tokens, output_tokens, cost_usd, decision, record_offset, record_length, record_line, record_index, format)
-         VALUES ${new Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+           input_tokens, output_tokens, cost_usd, decision, record_offset, record_length, record_line, record_index, format, criterion)
+         VALUES ${new Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       );
     this.insertSpan = insertSpans(1);
     this.insertSpanGroup = insertSpans(SPANS_PER_INSERT);
     this.upsertTrace = this.db.prepare(
       `INSERT OR REPLACE INTO traces (trace_key, trace_id, session_id, session_key_source, start_us, end_us, span_count, error_count,
-         denial_count, hitl_count, input_tokens, output_tokens, cost_usd, open_count, models, run_status, tags)
+         denial_count, hitl_count, input_tokens, output_tokens, cost_usd, open_count, models, run_status, tags, meta)
        VALUES (@trace_key, @trace_id, @session_id, @session_key_source, @start_us, @end_us, @span_count, @error_count,
-         @denial_count, @hitl_count, @input_tokens, @output_tokens, @cost_usd, @open_count, @models, @run_status, @tags)`,
+         @denial_count, @hitl_count, @input_tokens, @output_tokens, @cost_usd, @open_count, @models, @run_status, @tags, @meta)`,
     );
     this.upsertSession = this.db.prepare(
       `INSERT OR REPLACE INTO sessions (session_id, session_key_source, start_us, end_us, duration_us, trace_count, span_count,
-         error_count, denial_count, hitl_count, input_tokens, output_tokens, total_tokens, cost_usd, open_count, models, run_status, tags)
+         error_count, denial_count, hitl_count, input_tokens, output_tokens, total_tokens, cost_usd, open_count, models, run_status, tags, meta)
        VALUES (@session_id, @session_key_source, @start_us, @end_us, @duration_us, @trace_count, @span_count,
-         @error_count, @denial_count, @hitl_count, @input_tokens, @output_tokens, @total_tokens, @cost_usd, @open_count, @models, @run_status, @tags)`,
+         @error_count, @denial_count, @hitl_count, @input_tokens, @output_tokens, @total_tokens, @cost_usd, @open_count, @models, @run_status, @tags, @meta)`,
     );
     this.deleteSession = this.db.prepare('DELETE FROM sessions WHERE session_id = ?');
     this.insertError = this.db.prepare(
@@ -453,7 +501,9 @@ export class IndexDb {
     for (const log of logs) {
       this.insertLog.run(log.timeUs, log.severity, log.body, log.traceId, log.spanId, log.recordOffset, log.recordLength, log.recordLine);
     }
-    const result: BatchResult = { gained: new Map(), spans: spans.length, traces: 0, sessions: 0, errors: errors.length, logs: logs.length };
+    let synthesized = 0;
+    for (const span of spans) if (span.criterion === 'synthesized') synthesized++;
+    const result: BatchResult = { gained: new Map(), spans: spans.length - synthesized, traces: 0, sessions: 0, errors: errors.length, logs: logs.length };
 
     const byTrace = new Map<string, IndexableSpan[]>();
     for (const span of spans) {
@@ -488,12 +538,18 @@ export class IndexDb {
         models: '',
         run_status: null,
         tags: '',
+        meta: '',
       };
       const previousSession = existing ? existing.session_id : null;
       const models = new Set<string>();
       const tags = new Set<string>();
+      let counted = 0;
       for (const span of list) {
+        // A criterion synthesised from its Grade is a row of the tree, not a span of the source: never counted.
+        if (span.criterion === 'synthesized') continue;
+        counted++;
         row.span_count++;
+        if (span.meta) row.meta = mergeStampedMeta(row.meta, span.meta, [span.startUs, span.recordOffset]);
         row.run_status = worstRunStatus(row.run_status, span.runStatus);
         if (span.tags) for (const tag of span.tags) tags.add(tag);
         if (span.status === 'error' && !span.isVerdict) row.error_count++;
@@ -524,7 +580,7 @@ export class IndexDb {
       if (previousSession !== null && previousSession !== row.session_id) touchedSessions.add(previousSession);
       touchedSessions.add(row.session_id);
       const gain = result.gained.get(row.session_id) ?? { count: 0, endUs: null };
-      gain.count += list.length;
+      gain.count += counted;
       gain.endUs = maxNullable(gain.endUs, row.end_us);
       result.gained.set(row.session_id, gain);
     }
@@ -603,10 +659,13 @@ export class IndexDb {
       models: '',
       run_status: null,
       tags: '',
+      meta: '',
     };
     const models: string[] = [];
     const tags: string[] = [];
+    let meta = '';
     for (const trace of traces) {
+      if (trace.meta !== '') meta = mergeStampedMeta(meta, null, null, trace.meta);
       row.span_count += trace.span_count;
       row.error_count += trace.error_count;
       row.denial_count += trace.denial_count;
@@ -625,6 +684,7 @@ export class IndexDb {
     row.duration_us = row.start_us !== null && row.end_us !== null ? row.end_us - row.start_us : null;
     row.models = mergeLines('', models);
     row.tags = mergeLines('', tags);
+    row.meta = unstampMeta(meta);
     this.upsertSession.run(row);
     return existed ? 0 : 1;
   }
@@ -637,7 +697,7 @@ export class IndexDb {
     const column = SORT_COLUMNS[options.sortBy] ?? 'start_us';
     const direction = options.sortDir === 'asc' ? 'ASC' : 'DESC';
     const where = options.filter
-      ? "WHERE session_id LIKE @pattern ESCAPE '\\' OR models LIKE @pattern ESCAPE '\\' OR tags LIKE @pattern ESCAPE '\\'"
+      ? "WHERE session_id LIKE @pattern ESCAPE '\\' OR models LIKE @pattern ESCAPE '\\' OR tags LIKE @pattern ESCAPE '\\' OR meta LIKE @pattern ESCAPE '\\'"
       : '';
     const pattern = `%${options.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const params = { pattern, limit: options.limit, offset: options.offset };
@@ -664,15 +724,32 @@ export class IndexDb {
         : this.statement('SELECT trace_key, trace_id FROM traces WHERE session_id = ? ORDER BY start_us, trace_id').raw().all(sessionId)
     ) as [number, string][];
     const select = this
-      .statement('SELECT span_key, span_id, parent_span_id, start_us FROM spans WHERE trace_key = ? ORDER BY record_offset, record_index')
+      .statement('SELECT span_key, span_id, parent_span_id, start_us, criterion FROM spans WHERE trace_key = ? ORDER BY record_offset, record_index')
       .raw();
     const spans: SpanTreeRow[] = [];
     for (const [traceKey, id] of traces) {
-      for (const row of select.all(traceKey) as [number, string, string | null, number | null][]) {
-        spans.push({ spanKey: row[0], traceId: id, spanId: row[1], parentSpanId: row[2], startUs: row[3] });
+      for (const row of select.all(traceKey) as [number, string, string | null, number | null, 0 | 1 | null][]) {
+        spans.push({ spanKey: row[0], traceId: id, spanId: row[1], parentSpanId: row[2], startUs: row[3], criterion: row[4] });
       }
     }
     return spans;
+  }
+
+  /**
+   * The typed Message and ToolExecution spans of a session (or of one of its traces) in start
+   * order (ties: file order), at most `limit`, and how many there are in all.
+   */
+  queryConversationSpans(sessionId: string, traceId: string | undefined, limit: number): { spanKeys: number[]; total: number } {
+    const where = `FROM spans s JOIN traces t ON t.trace_key = s.trace_key
+       WHERE t.session_id = @sessionId ${traceId !== undefined ? 'AND t.trace_id = @traceId' : ''}
+         AND s.format = 'typed-agent' AND s.span_type IN ('message', 'llm', 'tool')`;
+    const params = { sessionId, traceId: traceId ?? null, limit };
+    const total = (this.statement(`SELECT count(*) AS n ${where}`).get(params) as { n: number }).n;
+    const spanKeys = this
+      .statement(`SELECT s.span_key ${where} ORDER BY s.start_us IS NULL, s.start_us, s.record_offset, s.record_index LIMIT @limit`)
+      .pluck()
+      .all(params) as number[];
+    return { spanKeys, total };
   }
 
   /** The time span of a session (or one of its traces): earliest start, latest end or start. */
@@ -723,6 +800,20 @@ export class IndexDb {
       )
       .get(spanKey) as (SpanLocation & { sessionId: string }) | undefined;
     return row ?? null;
+  }
+
+  /**
+   * Every session's span count and a mark of its list fields: comparing two indexes of the
+   * same store by these tells which sessions a re-read changed.
+   */
+  querySessionMarks(): Map<string, { spanCount: number; mark: string }> {
+    const rows = this.statement(
+      `SELECT session_id AS sessionId, span_count AS spanCount,
+         span_count || ':' || ifnull(start_us, '') || ':' || ifnull(end_us, '') || ':' || error_count || ':' || denial_count || ':' ||
+         hitl_count || ':' || input_tokens || ':' || output_tokens || ':' || cost_usd || ':' || open_count || ':' || ifnull(run_status, '') || ':' || tags AS mark
+       FROM sessions`,
+    ).all() as { sessionId: string; spanCount: number; mark: string }[];
+    return new Map(rows.map((row) => [row.sessionId, { spanCount: row.spanCount, mark: row.mark }]));
   }
 
   queryErrors(offset: number, limit: number): { total: number; rows: Omit<SourceError, 'sourceId'>[] } {

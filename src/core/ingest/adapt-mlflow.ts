@@ -48,7 +48,7 @@ export function isMlflowRecord(value: JsonObject): boolean {
 }
 
 /** A value MLflow wrote with json.dumps, decoded once; text that is not JSON stays text. */
-function decodeValue(value: unknown): AttributeValue {
+export function decodeValue(value: unknown): AttributeValue {
   if (typeof value !== 'string') return (value ?? null) as AttributeValue;
   try {
     return JSON.parse(value) as AttributeValue;

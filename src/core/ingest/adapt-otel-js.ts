@@ -5,6 +5,12 @@
  * numbers kinds differently from OTLP (0 INTERNAL, 1 SERVER, 2 CLIENT, 3 PRODUCER, 4 CONSUMER).
  * SDK 1.x has `parentSpanId` and `instrumentationLibrary`; SDK 2.x `parentSpanContext` and
  * `instrumentationScope`.
+ *
+ * Also OTel-JS's ConsoleSpanExporter info objects, as parse-node-inspect reads them back from
+ * `console.dir(info, {depth: 3})`: `traceId`, `id`, `timestamp` and `duration` in µs (a double
+ * that may carry a fraction), `parentId` (SDK 1.x) or `parentSpanContext` (2.x), and events with
+ * HrTime `time`. Values deeper than the depth are the placeholder strings `[Object]`/`[Array]`.
+ * SDKs before 1.0 printed with console.log (depth 2) and the Resource instance itself.
  */
 import type { Attributes } from '../../shared/model/attribute-value';
 import type { SpanKind } from '../../shared/model/span-type';
@@ -13,7 +19,7 @@ import { readStatus } from './adapt-otlp-json';
 import { isJsonObject, type JsonObject } from './is-json-object';
 import type { NormalizedSpan } from './normalized-span';
 import { normalizeId, normalizeParentId } from './normalize-id';
-import { hrTimeToNs } from './parse-time';
+import { epochToNs, hrTimeToNs } from './parse-time';
 
 const JS_KINDS: SpanKind[] = ['internal', 'server', 'client', 'producer', 'consumer'];
 
@@ -70,6 +76,62 @@ export function adaptOtelJsSpan(value: JsonObject): NormalizedSpan {
     kind: readKind(value.kind),
     startNs: hrTimeToNs(value.startTime),
     endNs,
+    ...readStatus(value.status),
+    attributes: asAttributes(value.attributes),
+    events: events.map((event) => ({
+      name: String(event.name ?? ''),
+      timeNs: hrTimeToNs(event.time),
+      attributes: asAttributes(event.attributes),
+    })),
+    links: links.map((link) => {
+      const linkContext = isJsonObject(link.context) ? link.context : {};
+      return { traceId: normalizeId(linkContext.traceId), spanId: normalizeId(linkContext.spanId), attributes: asAttributes(link.attributes) };
+    }),
+    resource: readResource(value.resource),
+    scope: readScope(value),
+  };
+}
+
+/**
+ * True for a ConsoleSpanExporter info object: `traceId` + `id` like Zipkin, but µs numbers for
+ * `timestamp` and `duration` and the JS enum number for `kind` (Zipkin's kind is a name).
+ */
+export function isOtelJsConsoleSpan(value: JsonObject): boolean {
+  return (
+    typeof value.traceId === 'string' &&
+    typeof value.id === 'string' &&
+    typeof value.timestamp === 'number' &&
+    typeof value.duration === 'number' &&
+    typeof value.kind === 'number'
+  );
+}
+
+/**
+ * µs as printed (`1715000000123456.8`) to ns. The number's shortest decimal text is what the
+ * exporter printed, so it is read as text: epoch µs times 1000 is beyond a double's precision.
+ */
+function microsToNs(value: unknown): bigint | null {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return null;
+  if (value === 0) return 0n;
+  const text = String(value);
+  return text.includes('e') ? BigInt(Math.round(value * 1000)) : epochToNs(text, 'us');
+}
+
+/** Maps one ConsoleSpanExporter info object to the normalized model. */
+export function adaptOtelJsConsoleSpan(value: JsonObject): NormalizedSpan {
+  const parentContext = isJsonObject(value.parentSpanContext) ? value.parentSpanContext : null;
+  const events = Array.isArray(value.events) ? value.events.filter(isJsonObject) : [];
+  const links = Array.isArray(value.links) ? value.links.filter(isJsonObject) : [];
+  const startNs = microsToNs(value.timestamp) || null;
+  const durationNs = microsToNs(value.duration);
+  return {
+    traceId: normalizeId(value.traceId),
+    spanId: normalizeId(value.id),
+    parentSpanId: normalizeParentId(parentContext ? parentContext.spanId : value.parentId),
+    name: String(value.name ?? ''),
+    kind: readKind(value.kind),
+    startNs,
+    endNs: startNs !== null && durationNs !== null ? startNs + durationNs : null,
     ...readStatus(value.status),
     attributes: asAttributes(value.attributes),
     events: events.map((event) => ({

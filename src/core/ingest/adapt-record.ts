@@ -12,10 +12,10 @@ import { adaptKitelogikSpanDict, isKitelogikSpanDict } from './adapt-kitelogik-s
 import { adaptLangfuseRecord, isLangfuseObservation, isLangfuseRecord } from './adapt-langfuse';
 import { adaptMlflowRecord, isMlflowRecord } from './adapt-mlflow';
 import { adaptOtelConsoleSpan, isOtelConsoleSpan } from './adapt-otel-console';
-import { adaptOtelJsSpan, isOtelJsSpan } from './adapt-otel-js';
+import { adaptOtelJsConsoleSpan, adaptOtelJsSpan, isOtelJsConsoleSpan, isOtelJsSpan } from './adapt-otel-js';
 import { adaptOtlpRequest, readOtlpResourceSpans } from './adapt-otlp-json';
 import { adaptPhoenixSpan, isPhoenixSpan } from './adapt-phoenix';
-import { adaptTypedSpan, isTypedAgentRecord } from './adapt-typed-span';
+import { adaptTypedRecord, isTypedAgentRecord } from './adapt-typed-span';
 import { adaptZipkinSpans, isZipkinSpan } from './adapt-zipkin';
 import type { FormatName, NormalizedSpan } from './normalized-span';
 
@@ -48,13 +48,14 @@ function adaptObject(value: Json): AdaptResult {
   if (isOtelLogRecord(value)) return { isTrace: false, isSkipped: true, what: 'an OTel log record', log: adaptOtelLog(value) };
   if (isJaegerDocument(value)) return trace('jaeger', adaptJaegerDocument(value));
   if (isLangfuseRecord(value)) return adaptLangfuse(value);
+  if (isOtelJsConsoleSpan(value)) return trace('otel-js-console', [adaptOtelJsConsoleSpan(value)]);
   if (isZipkinSpan(value)) return trace('zipkin', adaptZipkinSpans([value]));
   if (isJaegerSpan(value)) return trace('jaeger', adaptJaegerSpans([value]));
   if (isPhoenixSpan(value)) return trace('phoenix', [adaptPhoenixSpan(value)]);
   if (isOtelJsSpan(value)) return trace('otel-js', [adaptOtelJsSpan(value)]);
   if (isMlflowRecord(value)) return trace('mlflow', adaptMlflowRecord(value));
   if (isKitelogikSpanDict(value)) return trace('kitelogik-spans', [adaptKitelogikSpanDict(value)]);
-  if (isTypedAgentRecord(value)) return trace('typed-agent', [adaptTypedSpan(value)]);
+  if (isTypedAgentRecord(value)) return trace('typed-agent', adaptTypedRecord(value));
   return { isTrace: false, isSkipped: false, reason: `not a trace format Tracelight knows: ${describeKeys(value)}` };
 }
 

@@ -12,10 +12,16 @@
  * A span without `end_time` or `duration_ms` was logged after the fact and is drawn as an
  * instant; a run without them is still open unless its status says it ended. A run record without a `span_id` gets the
  * stable id `run:<run_id>/<datapoint_id>/<step>` (the parts it has).
+ *
+ * A Grade's `criteria` dicts become child spans of the Grade, synthesised here with stable
+ * ids `<grade id>#criterion-<i>` and the attribute `tracelight.synthesized: true`; they come
+ * after the Grade among its record's spans, so span detail reads them back from that record.
+ * Records arrive in any order, so whether real `grader.criterion` spans of the same Grade
+ * hide them is decided when the tree is read (core/session-trees.ts), not here.
  */
 import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
 import type { SpanStatus } from '../../shared/model/span-type';
-import { classifyTypedRecord, hasTypedRunFields, type TypedRecordType } from '../semantics/classify-typed-record';
+import { classifyTypedRecord, hasTypedRunFields, SYNTHESIZED_ATTRIBUTE, type TypedRecordType } from '../semantics/classify-typed-record';
 import { isJsonObject, type JsonObject } from './is-json-object';
 import type { NormalizedSpan } from './normalized-span';
 import { epochToNs, parseAnyTimeToNs } from './parse-time';
@@ -92,8 +98,57 @@ function isTerminalRunStatus(status: unknown): boolean {
   return typeof status === 'string' && ['COMPLETED', 'TRUNCATED', 'ERROR', 'OK'].includes(status.toUpperCase());
 }
 
-/** Maps one typed record to the normalized model. */
-export function adaptTypedSpan(value: JsonObject): NormalizedSpan {
+/** The Grade's `criteria` as a list (JSON text is decoded: OTel exporters flatten lists to strings). */
+function readCriteria(value: AttributeValue | undefined): AttributeValue[] {
+  let list: unknown = value;
+  if (typeof list === 'string' && list.trimStart().startsWith('[')) {
+    try {
+      list = JSON.parse(list);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(list) ? (list as AttributeValue[]) : [];
+}
+
+/**
+ * One child span per criteria dict of a Grade: same times as the Grade, the dict as its
+ * attributes (score and passed read from it like a real criterion's). Entries that are not
+ * dicts are skipped but keep their index in the id. A Grade without an id cannot parent them.
+ */
+function synthesizeCriteria(grade: NormalizedSpan): NormalizedSpan[] {
+  if (grade.spanId === '') return [];
+  const spans: NormalizedSpan[] = [];
+  readCriteria(grade.attributes.criteria).forEach((criterion, i) => {
+    if (!isJsonObject(criterion)) return;
+    const attributes: Attributes = { ...(criterion as Attributes), span_kind: 'grader.criterion', [SYNTHESIZED_ATTRIBUTE]: true };
+    spans.push({
+      traceId: grade.traceId,
+      spanId: `${grade.spanId}#criterion-${i}`,
+      parentSpanId: grade.spanId,
+      name: 'grader.criterion',
+      kind: 'unspecified',
+      startNs: grade.startNs,
+      endNs: grade.endNs,
+      ...readStatus('criterion', attributes),
+      attributes,
+      events: [],
+      links: [],
+      resource: {},
+      scope: null,
+    });
+  });
+  return spans;
+}
+
+/** Maps one typed record to its spans: the record's own span, then any criteria synthesised from a Grade. */
+export function adaptTypedRecord(value: JsonObject): NormalizedSpan[] {
+  const { span, type } = adaptTyped(value);
+  return type === 'grade' && span.attributes.criteria !== undefined ? [span, ...synthesizeCriteria(span)] : [span];
+}
+
+/** The record's own span in the normalized model, and which typed record it is. */
+function adaptTyped(value: JsonObject): { span: NormalizedSpan; type: TypedRecordType } {
   const fields = mergeFields(value);
   const rawSpanId = asText(envelope(value, 'span_id'));
   const type = classifyTypedRecord(fields, rawSpanId !== null);
@@ -111,7 +166,7 @@ export function adaptTypedSpan(value: JsonObject): NormalizedSpan {
     else if (type !== 'run' || isTerminalRunStatus(fields.status)) endNs = startNs;
   }
   const name = asText(fields.span_name) ?? asText(fields.span_kind) ?? defaultName(type, fields);
-  return {
+  const span: NormalizedSpan = {
     traceId: asText(envelope(value, 'trace_id')) ?? '',
     spanId,
     parentSpanId: asText(envelope(value, 'parent_span_id')),
@@ -126,4 +181,5 @@ export function adaptTypedSpan(value: JsonObject): NormalizedSpan {
     resource: {},
     scope: null,
   };
+  return { span, type };
 }

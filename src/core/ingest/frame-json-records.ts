@@ -9,10 +9,15 @@
  * (a killed writer) — JSON strings cannot hold raw newlines and indented dumps never put
  * braces at column 0 — so the broken part becomes an error and framing resumes there.
  *
+ * Node util.inspect output (OTel-JS's ConsoleSpanExporter, FORMATS.md §2) is read too, but only
+ * where JSON did not apply: an object whose first key is not double-quoted, once both fast paths
+ * have passed it by, or a scanned value JSON.parse refused (parseRecordText).
+ *
  * The framer keeps no bytes itself: it reports how far it consumed, and the caller re-feeds
  * the unconsumed tail (a partial last record) together with the next bytes.
  */
 import { parseJsonLenient, repairSurrogates } from './parse-json-lenient';
+import { parseNodeInspect } from './parse-node-inspect';
 
 
 export interface FramedRecord {
@@ -78,6 +83,73 @@ function isBlank(byte: number): boolean {
   return byte === SPACE || byte === NEWLINE || byte === CR || byte === TAB;
 }
 
+/**
+ * A `{` whose first key is not a JSON string: util.inspect writes keys bare or single-quoted
+ * (`{ a: 1 }`, `{\n  'service.name': …`), JSON always double-quotes them. (A first key holding
+ * a `'` is double-quoted by inspect too; such a record is read if the JSON scanner frames it.)
+ */
+function isInspectStart(bytes: Buffer, pos: number): boolean {
+  let at = pos + 1;
+  while (at < bytes.length && isBlank(bytes[at])) at++;
+  return at < bytes.length && bytes[at] !== QUOTE && bytes[at] !== CLOSE_BRACE;
+}
+
+type InspectFraming =
+  | { kind: 'record'; stop: number; value: unknown }
+  | { kind: 'error'; stop: number; errorEnd: number; reason: string }
+  | { kind: 'partial' }
+  | { kind: 'not-inspect' };
+
+/**
+ * Frames a util.inspect record starting with `{` (at column 0 as printed). On one line it ends
+ * there; printed over several, its `{` ends the first line and it ends at the first line that
+ * is just `}`, since inspect indents every inner line and escapes line breaks inside strings. So
+ * any other text at column 0 before that means the record was cut off (a killed writer).
+ * A one-line text that does not parse is left to the JSON scanner, as before.
+ */
+function frameInspectRecord(bytes: Buffer, pos: number, isFinal: boolean): InspectFraming {
+  const end = bytes.length;
+  const newline = bytes.indexOf(NEWLINE, pos);
+  let lineEnd = newline === -1 ? end : newline;
+  while (lineEnd > pos + 1 && isBlank(bytes[lineEnd - 1])) lineEnd--;
+  if (lineEnd > pos + 1) {
+    if (newline === -1 && !isFinal) return { kind: 'partial' };
+    if (bytes[lineEnd - 1] !== CLOSE_BRACE) return { kind: 'not-inspect' };
+    const parsed = parseNodeInspect(bytes.toString('utf8', pos, lineEnd));
+    return parsed.isOk ? { kind: 'record', stop: lineEnd, value: parsed.value } : { kind: 'not-inspect' };
+  }
+  for (let at = newline; at !== -1 && at + 1 < end; at = bytes.indexOf(NEWLINE, at + 1)) {
+    const first = bytes[at + 1];
+    if (isBlank(first)) continue;
+    if (first === CLOSE_BRACE && (at + 2 === end || bytes[at + 2] === NEWLINE || bytes[at + 2] === CR)) {
+      if (at + 2 === end && !isFinal) return { kind: 'partial' }; // the line may go on
+      const stop = at + 2;
+      const parsed = parseNodeInspect(bytes.toString('utf8', pos, stop));
+      if (parsed.isOk) return { kind: 'record', stop, value: parsed.value };
+      return { kind: 'error', stop, errorEnd: stop, reason: `not JSON, nor readable Node inspect output: ${parsed.reason}` };
+    }
+    let errorEnd = at;
+    while (errorEnd > pos && isBlank(bytes[errorEnd - 1])) errorEnd--;
+    return { kind: 'error', stop: at + 1, errorEnd, reason: 'incomplete record: a new record starts before this one ends' };
+  }
+  if (!isFinal) return { kind: 'partial' };
+  return { kind: 'error', stop: end, errorEnd: end, reason: 'incomplete record at end of file' };
+}
+
+/**
+ * Parses one record's text as framing does: JSON (bare NaN/Infinity tolerated), else Node
+ * util.inspect output. Throws when it is neither; used to read a record back for its detail.
+ */
+export function parseRecordText(text: string): unknown {
+  try {
+    return parseJsonLenient(text);
+  } catch (error) {
+    const parsed = text.trimStart().startsWith('{') ? parseNodeInspect(text) : null;
+    if (parsed?.isOk) return parsed.value;
+    throw error;
+  }
+}
+
 /** The first bytes of a span of the buffer, as readable text for an error message. */
 export function makeExcerpt(bytes: Buffer, start: number, end: number): string {
   const text = bytes.toString('utf8', start, Math.min(end, start + EXCERPT_BYTES));
@@ -129,7 +201,7 @@ export function frameJsonRecords(
   const parseInto = (start: number, stop: number, startLine: number) => {
     const text = bytes.toString('utf8', start, stop);
     try {
-      records.push({ offset: baseOffset + start, lengthBytes: stop - start, line: startLine, value: parseJsonLenient(text) });
+      records.push({ offset: baseOffset + start, lengthBytes: stop - start, line: startLine, value: parseRecordText(text) });
     } catch (error) {
       addError(start, stop, startLine, `invalid JSON: ${(error as Error).message}`);
     }
@@ -206,6 +278,23 @@ export function frameJsonRecords(
           consumedLines = line - baseLine;
           continue;
         }
+      }
+    }
+
+    // Node util.inspect output (OTel-JS's console exporter): reached only once JSON did not apply.
+    // Not tied to the line start: a re-fed chunk's first byte may sit mid-line.
+    if (byte === OPEN_BRACE && isInspectStart(bytes, pos)) {
+      const framed = frameInspectRecord(bytes, pos, isFinal);
+      if (framed.kind === 'partial') break; // re-fed with more bytes later
+      if (framed.kind !== 'not-inspect') {
+        const stop = framed.stop;
+        if (framed.kind === 'record') records.push({ offset: baseOffset + pos, lengthBytes: stop - pos, line, value: framed.value });
+        else addError(pos, framed.errorEnd, line, framed.reason);
+        line += countNewlines(bytes, pos, stop);
+        pos = stop;
+        consumedBytes = pos;
+        consumedLines = line - baseLine;
+        continue;
       }
     }
 

@@ -3,10 +3,12 @@
  * fields lists need, and keep each span's record location for reading details back.
  * Pure: values in, entries out.
  */
+import type { Attributes } from '../../shared/model/attribute-value';
 import type { Decision, SpanStatus, SpanType } from '../../shared/model/span-type';
 import { deriveSpanFields, type RunStatus } from '../semantics/derive-span-fields';
 import { adaptRecord } from './adapt-record';
 import type { FramedRecord, FramingError } from './frame-json-records';
+import type { NormalizedSpan } from './normalized-span';
 import { nsToUs } from './parse-time';
 
 /** One span as the index stores it. */
@@ -31,6 +33,10 @@ export interface IndexableSpan {
   isGraderCall: boolean;
   runStatus: RunStatus | null;
   tags: string[] | null;
+  /** A typed run's `meta` dict. */
+  meta: Attributes | null;
+  /** A typed criterion span: read from the source, or synthesised from its Grade (hidden when its Grade has real ones). */
+  criterion: 'real' | 'synthesized' | null;
   recordOffset: number;
   recordLength: number;
   recordLine: number;
@@ -88,40 +94,57 @@ export function ingestRecord(record: FramedRecord, into: IngestResult): void {
   if (!into.formats.has(result.format)) into.formats.add(result.format);
   const spans = result.spans;
   for (let recordIndex = 0; recordIndex < spans.length; recordIndex++) {
-    const span = spans[recordIndex];
-    const fields = deriveSpanFields(span.name, span.attributes);
-    const sessionHit = fields.provenance.find((p) => p.field === 'session');
-    let endUs = nsToUs(span.endNs);
-    const startUs = nsToUs(span.startNs);
-    // An end before the start is a broken clock or a placeholder: draw the span open, never negative.
-    if (endUs !== null && startUs !== null && endUs < startUs) endUs = null;
-    into.spans.push({
-      traceId: span.traceId,
-      spanId: span.spanId,
-      parentSpanId: span.parentSpanId,
-      name: span.name,
-      spanType: fields.spanType,
-      status: span.status,
-      startUs,
-      endUs,
-      sessionKey: fields.sessionKey,
-      sessionKeySource: sessionHit ? sessionHit.fromKey : null,
-      model: fields.model,
-      inputTokens: fields.inputTokens,
-      outputTokens: fields.outputTokens,
-      costUsd: fields.costUsd,
-      decision: fields.decision,
-      isVerdict: fields.isVerdict,
-      isGraderCall: fields.isGraderCall,
-      runStatus: fields.runStatus,
-      tags: fields.tags,
-      recordOffset: record.offset,
-      recordLength: record.lengthBytes,
-      recordLine: record.line,
-      recordIndex,
-      format: result.format,
-    });
+    into.spans.push(toIndexableSpan(spans[recordIndex], result.format, record.offset, record.lengthBytes, record.line, recordIndex));
   }
+}
+
+/**
+ * One normalized span with its derived fields, as the index stores it. `recordOffset`,
+ * `recordLength` and `recordLine` say where its record is: a file's byte offset, length and
+ * line, or for a run database the row's rowid, 0 and its table's position in the reader's list.
+ */
+export function toIndexableSpan(
+  span: NormalizedSpan,
+  format: string,
+  recordOffset: number,
+  recordLength: number,
+  recordLine: number,
+  recordIndex: number,
+): IndexableSpan {
+  const fields = deriveSpanFields(span.name, span.attributes);
+  const sessionHit = fields.provenance.find((p) => p.field === 'session');
+  let endUs = nsToUs(span.endNs);
+  const startUs = nsToUs(span.startNs);
+  // An end before the start is a broken clock or a placeholder: draw the span open, never negative.
+  if (endUs !== null && startUs !== null && endUs < startUs) endUs = null;
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    name: span.name,
+    spanType: fields.spanType,
+    status: span.status,
+    startUs,
+    endUs,
+    sessionKey: fields.sessionKey,
+    sessionKeySource: sessionHit ? sessionHit.fromKey : null,
+    model: fields.model,
+    inputTokens: fields.inputTokens,
+    outputTokens: fields.outputTokens,
+    costUsd: fields.costUsd,
+    decision: fields.decision,
+    isVerdict: fields.isVerdict,
+    isGraderCall: fields.isGraderCall,
+    runStatus: fields.runStatus,
+    tags: fields.tags,
+    meta: fields.meta,
+    criterion: fields.criterion,
+    recordOffset,
+    recordLength,
+    recordLine,
+    recordIndex,
+    format,
+  };
 }
 
 /** An empty result to ingest records into. */

@@ -42,6 +42,7 @@ export type FormatName =
   | 'otel-console'
   | 'otlp-json'
   | 'otel-js'
+  | 'otel-js-console'
   | 'jaeger'
   | 'zipkin'
   | 'phoenix'

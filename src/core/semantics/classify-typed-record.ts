@@ -7,6 +7,9 @@ import type { Attributes } from '../../shared/model/attribute-value';
 
 export type TypedRecordType = 'message' | 'tool' | 'grade' | 'criterion' | 'event' | 'run' | 'span';
 
+/** Marks a span Tracelight made up (a criterion read from its Grade's `criteria`), not one read from the source. */
+export const SYNTHESIZED_ATTRIBUTE = 'tracelight.synthesized';
+
 /** Fields that only a run record carries. */
 export const TYPED_RUN_FIELDS = ['datapoint_id', 'phase', 'run_id', 'step', 'model_name'] as const;
 

@@ -2,8 +2,9 @@
  * Reads the fields lists and waterfalls need (span type, model, provider, tokens, cost,
  * session, policy decision, grade score) through every attribute convention in use —
  * OpenInference, OTel GenAI (old and new names), Traceloop, the Vercel AI SDK, MLflow,
- * Langfuse observation types, kitelogik and Caribou-style typed spans — and records for each
- * the key it came from (FORMATS.md §4, §5.3, §7, §9, §10). First key present wins.
+ * Langfuse observation types, kitelogik (spans and audit rows), kavalai store rows and
+ * Caribou-style typed spans — and records for each the key it came from (FORMATS.md §4, §5.3,
+ * §5.4, §5.5, §7, §9, §10). First key present wins.
  *
  * Tokens and cost are read on every span, but only `llm` spans count towards totals, so the
  * span type is what keeps wrappers from double counting: Vercel `ai.generateText` (which
@@ -14,12 +15,12 @@
 import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
 import type { Decision, SpanType } from '../../shared/model/span-type';
 import type { DerivedField } from '../../shared/contract/wire-types';
-import { classifyTypedRecord, hasTypedRunFields, type TypedRecordType } from './classify-typed-record';
+import { classifyTypedRecord, hasTypedRunFields, SYNTHESIZED_ATTRIBUTE, type TypedRecordType } from './classify-typed-record';
 
 /** The convention a span's type was read from (FORMATS.md §10 `semantic.family`). */
 export type RunStatus = 'completed' | 'truncated' | 'error';
 
-export type SemanticFamily = 'openinference' | 'genai' | 'traceloop' | 'vercel' | 'mlflow' | 'langfuse' | 'kitelogik' | 'typed-agent';
+export type SemanticFamily = 'openinference' | 'genai' | 'traceloop' | 'vercel' | 'mlflow' | 'langfuse' | 'kitelogik' | 'kavalai' | 'kitaru' | 'typed-agent';
 
 export interface SpanFields {
   spanType: SpanType;
@@ -38,6 +39,10 @@ export interface SpanFields {
   runStatus: RunStatus | null;
   /** Searchable tags: a typed run's `tags`, OpenInference `tag.tags`. */
   tags: string[] | null;
+  /** A typed run's `meta` dict (searchable; a trace merges its runs', the latest run winning per key). */
+  meta: Attributes | null;
+  /** A typed criterion span: read from the source, or synthesised from its Grade's `criteria`. */
+  criterion: 'real' | 'synthesized' | null;
   /** A grade's score, 0..1 by convention (typed Grade/criterion, GenAI evaluation). */
   score: number | null;
   /** The convention the span type came from; null when no convention matched. */
@@ -128,6 +133,43 @@ const LANGFUSE_TYPES: Record<string, SpanType> = {
   EVENT: 'event',
 };
 
+/**
+ * kavalai task `node_type` (FORMATS.md §5.5): workflow plumbing (start, end, if, switch,
+ * parallel, and types added later) is `node`; an agent's tool calls and function nodes are tools.
+ */
+const KAVALAI_NODE_TYPES: Record<string, SpanType> = {
+  llm: 'llm',
+  agent: 'agent',
+  function: 'tool',
+  tool_call: 'tool',
+  rag_query: 'retriever',
+};
+
+/** kitelogik `audit_log.outcome` → the decision it records (FORMATS.md §7), for rows whose decision JSON is unreadable. */
+const AUDIT_OUTCOME_DECISIONS: Record<string, Decision> = {
+  allowed: 'allow',
+  blocked: 'deny',
+  soft_denied: 'soft-deny',
+  hitl_queued: 'hitl',
+  hitl_approved: 'hitl',
+  hitl_denied: 'hitl',
+  hitl_timeout: 'hitl',
+};
+
+/** kavalai store spans (`kavalai.kind` run | task | model_call, set by the kavalai store readers). */
+function kavalaiSpanType(kind: string, attributes: Attributes): [SpanType, string] | null {
+  if (kind === 'run') return ['agent', 'kavalai.kind'];
+  if (kind === 'task') {
+    const nodeType = attributes['kavalai.node_type'];
+    return typeof nodeType === 'string' ? [KAVALAI_NODE_TYPES[nodeType] ?? 'node', 'kavalai.node_type'] : ['node', 'kavalai.kind'];
+  }
+  if (kind === 'model_call') {
+    const callType = attributes['kavalai.call_type'];
+    return typeof callType === 'string' ? [callType === 'embedding' ? 'embedding' : 'llm', 'kavalai.call_type'] : ['llm', 'kavalai.kind'];
+  }
+  return null;
+}
+
 /** Traceloop `llm.request.type` on the provider-call spans (which carry no `traceloop.span.kind`). */
 const TRACELOOP_REQUEST_TYPES: Record<string, SpanType> = {
   chat: 'llm',
@@ -135,6 +177,12 @@ const TRACELOOP_REQUEST_TYPES: Record<string, SpanType> = {
   embedding: 'embedding',
   rerank: 'retriever',
 };
+
+/** Kitaru `kitaru.log()` metadata as the store reader flattens it (FORMATS.md §8): namespaced, so ranked last. */
+const KITARU_INPUT_TOKEN_KEYS = ['in', 'input', 'input_tokens', 'prompt', 'prompt_tokens'].map((key) => `kitaru.metadata.tokens.${key}`);
+const KITARU_OUTPUT_TOKEN_KEYS = ['out', 'output', 'output_tokens', 'completion', 'completion_tokens'].map((key) => `kitaru.metadata.tokens.${key}`);
+/** A Kitaru checkpoint that logged any of these made the model call itself. */
+const KITARU_USAGE_KEYS = ['kitaru.metadata.model', ...KITARU_INPUT_TOKEN_KEYS, ...KITARU_OUTPUT_TOKEN_KEYS];
 
 const MODEL_KEYS = [
   'gen_ai.request.model',
@@ -144,8 +192,10 @@ const MODEL_KEYS = [
   'llm.response.model_name',
   'ai.model.id',
   'mlflow.llm.model',
+  'kavalai.model_name',
+  'kitaru.metadata.model',
 ];
-const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'ai.model.provider', 'mlflow.llm.provider'];
+const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'ai.model.provider', 'mlflow.llm.provider', 'kavalai.provider'];
 const INPUT_TOKEN_KEYS = [
   'llm.token_count.prompt',
   'gen_ai.usage.input_tokens',
@@ -153,6 +203,8 @@ const INPUT_TOKEN_KEYS = [
   'ai.usage.promptTokens',
   'ai.usage.inputTokens',
   'mlflow.chat.tokenUsage.input_tokens',
+  'kavalai.prompt_tokens',
+  ...KITARU_INPUT_TOKEN_KEYS,
   'input_tokens',
 ];
 const OUTPUT_TOKEN_KEYS = [
@@ -162,15 +214,18 @@ const OUTPUT_TOKEN_KEYS = [
   'ai.usage.completionTokens',
   'ai.usage.outputTokens',
   'mlflow.chat.tokenUsage.output_tokens',
+  'kavalai.completion_tokens',
+  ...KITARU_OUTPUT_TOKEN_KEYS,
   'output_tokens',
 ];
-const COST_KEYS = ['llm.cost.total', 'gen_ai.usage.cost', 'mlflow.llm.cost.total_cost', 'cost_usd'];
+const COST_KEYS = ['llm.cost.total', 'gen_ai.usage.cost', 'mlflow.llm.cost.total_cost', 'kitaru.metadata.cost', 'kitaru.metadata.cost.total', 'kitaru.metadata.cost_usd', 'cost_usd'];
 const SESSION_KEYS = [
   'session.id',
   'kitelogik.session_id',
   'gen_ai.conversation.id',
   'traceloop.association.properties.session_id',
   'ai.telemetry.metadata.sessionId',
+  'kavalai.session_id',
 ];
 const SCORE_KEYS = ['gen_ai.evaluation.score.value'];
 
@@ -340,6 +395,9 @@ function deriveSpanType(
   const langfuse = attributes['langfuse.observation.type'];
   const langfuseType = typeof langfuse === 'string' ? langfuse.toUpperCase() : null;
   if (langfuseType !== null && LANGFUSE_TYPES[langfuseType]) return note(LANGFUSE_TYPES[langfuseType], 'langfuse.observation.type', 'langfuse');
+  const kavalaiKind = attributes['kavalai.kind'];
+  const kavalai = typeof kavalaiKind === 'string' ? kavalaiSpanType(kavalaiKind, attributes) : null;
+  if (kavalai !== null) return note(kavalai[0], kavalai[1], 'kavalai');
   if (typed !== null) {
     const [spanType, fromKey] = typedSpanType(typed, attributes);
     return note(spanType, fromKey, 'typed-agent');
@@ -347,6 +405,14 @@ function deriveSpanType(
   if (name.startsWith('policy_gate.')) return note('policy', 'span name policy_gate.*', 'kitelogik');
   if (name === 'kitelogik.adapter.tool_call') return note('tool', 'span name kitelogik.adapter.tool_call', 'kitelogik');
   if (name === 'agent_session') return note('agent', 'span name agent_session', 'kitelogik');
+  if (typeof attributes['kitelogik.audit.outcome'] === 'string') return note('policy', 'kitelogik.audit.outcome', 'kitelogik');
+  const kitaruKind = attributes['kitaru.span.kind'];
+  if (kitaruKind === 'execution') return note('agent', 'kitaru.span.kind', 'kitaru');
+  if (kitaruKind === 'checkpoint') {
+    // Kitaru's `call_model` pattern: the checkpoint that logs a model or tokens is the LLM call.
+    const usageKey = KITARU_USAGE_KEYS.find((key) => isUsable(attributes[key]));
+    return usageKey ? note('llm', usageKey, 'kitaru') : note('checkpoint', 'kitaru.span.kind', 'kitaru');
+  }
   const requestType = attributes['llm.request.type'];
   if (typeof requestType === 'string' && TRACELOOP_REQUEST_TYPES[requestType]) return note(TRACELOOP_REQUEST_TYPES[requestType], 'llm.request.type', 'traceloop');
   if (name.startsWith('invoke_agent')) return note('agent', 'span name invoke_agent', 'genai');
@@ -358,7 +424,13 @@ function deriveSpanType(
 function deriveDecision(attributes: Attributes, provenance: DerivedField[]): Decision | null {
   const allow = asBool(attributes['kitelogik.policy.allow']);
   const deny = asBool(attributes['kitelogik.policy.deny']);
-  if (allow === null && deny === null) return null;
+  if (allow === null && deny === null) {
+    // An audit row whose decision JSON could not be read still records its outcome.
+    const outcome = attributes['kitelogik.audit.outcome'];
+    const fromOutcome = typeof outcome === 'string' ? (AUDIT_OUTCOME_DECISIONS[outcome] ?? null) : null;
+    if (fromOutcome !== null) provenance.push({ field: 'decision', value: fromOutcome, fromKey: 'kitelogik.audit.outcome' });
+    return fromOutcome;
+  }
   const hitl = asBool(attributes['kitelogik.policy.requires_hitl']);
   let decision: Decision;
   let fromKey: string;
@@ -384,6 +456,13 @@ function readTags(value: AttributeValue | undefined): string[] | null {
     return tags.length > 0 ? tags : null;
   }
   return typeof decoded === 'string' && decoded !== '' ? [decoded] : null;
+}
+
+/** A run's `meta`: a dict, or a dict as JSON text; anything else is no meta. */
+function readMeta(value: AttributeValue | undefined): Attributes | null {
+  const decoded = typeof value === 'string' && value.startsWith('{') ? decodeJson(value) : value;
+  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) return null;
+  return Object.keys(decoded).length > 0 ? decoded : null;
 }
 
 function decodeJson(text: string): AttributeValue | null {
@@ -435,11 +514,15 @@ export function deriveSpanFields(name: string, attributes: Attributes): SpanFiel
 
   const runStatus = typed === 'run' ? readRunStatus(attributes.status, provenance) : null;
   const tags = readTags(typed === 'run' ? attributes.tags : attributes['tag.tags']);
+  const meta = typed === 'run' ? readMeta(attributes.meta) : null;
+  const criterion = typed === 'criterion' ? (attributes[SYNTHESIZED_ATTRIBUTE] === true ? 'synthesized' : 'real') : null;
 
   return {
     spanType,
     runStatus,
     tags,
+    meta,
+    criterion,
     model,
     provider,
     inputTokens,

@@ -194,26 +194,76 @@ function hasPrefix(attributes: Attributes, prefix: string): boolean {
   return Object.keys(attributes).some((key) => key.startsWith(head));
 }
 
+/** Which typed record a span is, or null for a span of another convention. */
+function readTypedType(attributes: Attributes): ReturnType<typeof classifyTypedRecord> | null {
+  if (typeof attributes.span_kind !== 'string' && typeof attributes.span_name !== 'string') return null;
+  return classifyTypedRecord(attributes, true);
+}
+
+/** A typed Message: its content, then its tool calls. */
+function readTypedMessage(attributes: Attributes): ConversationMessage {
+  const role = asString(attributes.role) ?? 'user';
+  const parts = readContent(attributes.content);
+  parts.push(...readToolCalls(attributes.tool_calls));
+  return makeMessage(role, asToolResult(role, asString(attributes.tool_call_id), parts), role === 'assistant' ? 'output' : 'input', asString(attributes.name));
+}
+
+/** A ToolExecution's call, and its result or error (null when it has neither yet). */
+function readTypedTool(attributes: Attributes): { call: ConversationMessage; result: ConversationMessage | null; isError: boolean } {
+  const id = asString(attributes.call_id);
+  const name = asString(attributes.name) ?? 'tool';
+  const call = makeMessage('assistant', [{ type: 'tool_call', id, name, arguments: toText(attributes.arguments ?? '') }], 'input');
+  const error = asString(attributes.error);
+  const result = attributes.result;
+  if (error !== null && error !== '') return { call, result: makeMessage('tool', [{ type: 'tool_result', id, content: error }], 'output', name), isError: true };
+  if (Array.isArray(result)) return { call, result: makeMessage('tool', readContent(result), 'output', name), isError: false };
+  if (result !== undefined && result !== null) return { call, result: makeMessage('tool', [{ type: 'tool_result', id, content: toText(result) }], 'output', name), isError: false };
+  return { call, result: null, isError: false };
+}
+
 /** A typed Message is one message; a ToolExecution is its call and its result (or error). */
 function readTypedSpan(attributes: Attributes): ConversationMessage[] {
-  if (typeof attributes.span_kind !== 'string' && typeof attributes.span_name !== 'string') return [];
-  const type = classifyTypedRecord(attributes, true);
+  const type = readTypedType(attributes);
+  if (type === 'message') return [readTypedMessage(attributes)];
+  if (type === 'tool') {
+    const { call, result } = readTypedTool(attributes);
+    return result ? [call, result] : [call];
+  }
+  return [];
+}
+
+/** One message a typed span adds to a whole-trace conversation. */
+export interface TypedTurnMessage {
+  message: ConversationMessage;
+  /** A grader's own message (it has `grader_name`): evaluation, not the agent's dialogue. */
+  isGrader: boolean;
+  /** A tool result that is the tool's `error`. */
+  isError: boolean;
+}
+
+/**
+ * The messages one typed span adds to the conversation of its whole trace, read in start
+ * order: a Message is itself (a grader's flagged, named after its grader); a ToolExecution is
+ * its result or error, preceded by its call only when no earlier assistant message asked for
+ * it. `requestedCallIds` carries the tool call ids asked for so far from span to span.
+ */
+export function readTypedTurn(attributes: Attributes, requestedCallIds: Set<string>): TypedTurnMessage[] {
+  const type = readTypedType(attributes);
   if (type === 'message') {
-    const role = asString(attributes.role) ?? 'user';
-    const parts = readContent(attributes.content);
-    parts.push(...readToolCalls(attributes.tool_calls));
-    return [makeMessage(role, asToolResult(role, asString(attributes.tool_call_id), parts), role === 'assistant' ? 'output' : 'input', asString(attributes.name))];
+    const message = readTypedMessage(attributes);
+    const graderName = asString(attributes.grader_name) ?? (typeof attributes.grader_name === 'number' ? String(attributes.grader_name) : null);
+    if (graderName !== null && !message.name) message.name = graderName;
+    for (const part of message.parts) if (part.type === 'tool_call' && part.id !== null) requestedCallIds.add(part.id);
+    return [{ message, isGrader: attributes.grader_name !== undefined && attributes.grader_name !== null, isError: false }];
   }
   if (type === 'tool') {
+    const { call, result, isError } = readTypedTool(attributes);
     const id = asString(attributes.call_id);
-    const name = asString(attributes.name) ?? 'tool';
-    const messages = [makeMessage('assistant', [{ type: 'tool_call', id, name, arguments: toText(attributes.arguments ?? '') }], 'input')];
-    const error = asString(attributes.error);
-    const result = attributes.result;
-    if (error !== null && error !== '') messages.push(makeMessage('tool', [{ type: 'tool_result', id, content: error }], 'output', name));
-    else if (Array.isArray(result)) messages.push(makeMessage('tool', readContent(result), 'output', name));
-    else if (result !== undefined && result !== null) messages.push(makeMessage('tool', [{ type: 'tool_result', id, content: toText(result) }], 'output', name));
-    return messages;
+    const turns: TypedTurnMessage[] = [];
+    if (id === null || !requestedCallIds.has(id)) turns.push({ message: call, isGrader: false, isError: false });
+    if (id !== null) requestedCallIds.add(id);
+    if (result) turns.push({ message: result, isGrader: false, isError });
+    return turns;
   }
   return [];
 }

@@ -10,12 +10,18 @@
  * consumed and starts the next read there. A file that starts with `[` is one JSON array and
  * is never cut.
  *
+ * A file whose first byte is not text and that starts like a Collector length-prefixed record
+ * (`format: proto` or `compression: zstd`, FORMATS.md §3) is binary: it is cut after its last
+ * complete record instead, by walking the length prefixes, and its pieces are marked so the
+ * workers frame them the same way. A record its writer has not finished waits for more bytes.
+ *
  * A file that shrank below the offset (truncated) or was replaced (rotated: a new inode) is
  * read again from the start after a reset. The file is only ever opened for reading.
  */
 import { promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { frameLengthPrefixed, isLengthPrefixedHead, type RecordEncoding } from '../ingest/frame-length-prefixed';
 
 export interface TailPosition {
   offset: number;
@@ -30,6 +36,8 @@ export interface TailPiece {
   line: number;
   /** Nothing in it can still be completed: cut before a record start, or the file is read once. */
   isClosed: boolean;
+  /** How its records are delimited (the whole file's encoding, detected from its first bytes). */
+  encoding: RecordEncoding;
 }
 
 export interface PieceOutcome {
@@ -62,6 +70,8 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
 const SAFETY_POLL_MS = 500;
 const RECHECK_AFTER_CHANGE_MS = 60;
 const NEWLINE = 0x0a;
+/** Enough of a file's start to tell a length-prefixed record from text. */
+const ENCODING_HEAD_BYTES = 8;
 
 /** Index just after the last "\n" that is followed by "{", or -1. */
 function findLastRecordStart(bytes: Buffer, length: number): number {
@@ -87,9 +97,18 @@ function isArrayFile(bytes: Buffer, length: number): boolean {
   return i < length && bytes[i] === 0x5b;
 }
 
+/** The file's record encoding, from its first bytes (never from its name). */
+async function readEncoding(handle: fs.FileHandle, size: number): Promise<RecordEncoding> {
+  const head = Buffer.alloc(Math.min(ENCODING_HEAD_BYTES, size));
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  return isLengthPrefixedHead(head.subarray(0, bytesRead)) ? 'length-prefixed' : 'json';
+}
+
 export class FileTailer {
   private position: TailPosition;
   private inode: number | null;
+  /** Detected on the first read of a non-empty file, again after a reset. */
+  private encoding: RecordEncoding | null = null;
   private watcher: FSWatcher | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private recheckTimer: NodeJS.Timeout | null = null;
@@ -242,16 +261,39 @@ export class FileTailer {
           size = (await handle.stat()).size;
           if (this.position.offset >= size) break;
         }
+        // Decided once the file has bytes (here it has), and kept until a reset.
+        this.encoding ??= await readEncoding(handle, size);
+        const encoding = this.encoding;
         const length = Math.min(want, size - this.position.offset);
         const bytes = Buffer.allocUnsafeSlow(length);
         const { bytesRead } = await handle.read(bytes, 0, length, this.position.offset);
         if (bytesRead === 0) break;
         const isEnd = this.position.offset + bytesRead >= size;
+        if (encoding === 'length-prefixed') {
+          const framed = frameLengthPrefixed(bytes.subarray(0, bytesRead), this.position.offset, this.position.line, false, () => undefined);
+          if (framed.consumedBytes > 0) {
+            await this.dispatch({ bytes, lengthBytes: framed.consumedBytes, offset: this.position.offset, line: this.position.line, isClosed: true, encoding });
+            this.position = { offset: this.position.offset + framed.consumedBytes, line: this.position.line + framed.consumedLines };
+            want = CHUNK_BYTES;
+            continue;
+          }
+          if (!isEnd) {
+            // One record larger than the window: read the whole of it.
+            want = Math.max(want * 2, framed.pendingBytes);
+            continue;
+          }
+          // Only an unfinished record is left: wait for its writer, or, when the file is read
+          // once, let a worker report it.
+          if (this.options.watch) break;
+          await this.dispatch({ bytes, lengthBytes: bytesRead, offset: this.position.offset, line: this.position.line, isClosed: true, encoding });
+          this.position = { offset: this.position.offset + bytesRead, line: this.position.line + 1 };
+          continue;
+        }
         isArray ??= isArrayFile(bytes, bytesRead);
         const cut = isArray ? -1 : findLastRecordStart(bytes, bytesRead);
         if (cut > 0) {
           const lines = countNewlines(bytes, cut);
-          await this.dispatch({ bytes, lengthBytes: cut, offset: this.position.offset, line: this.position.line, isClosed: true });
+          await this.dispatch({ bytes, lengthBytes: cut, offset: this.position.offset, line: this.position.line, isClosed: true, encoding });
           this.position = { offset: this.position.offset + cut, line: this.position.line + lines };
           want = CHUNK_BYTES;
           continue;
@@ -265,7 +307,7 @@ export class FileTailer {
         await this.drain();
         const start = this.position;
         const outcome = await this.handlers
-          .onPiece({ bytes, lengthBytes: bytesRead, offset: start.offset, line: start.line, isClosed: !this.options.watch })
+          .onPiece({ bytes, lengthBytes: bytesRead, offset: start.offset, line: start.line, isClosed: !this.options.watch, encoding })
           .catch(() => ({ consumedBytes: 0, consumedLines: 0 }));
         this.position = { offset: start.offset + outcome.consumedBytes, line: start.line + outcome.consumedLines };
         if (outcome.consumedBytes < bytesRead) break; // a partial record: wait for its writer
@@ -281,6 +323,7 @@ export class FileTailer {
   private async reset(reason: string): Promise<void> {
     await this.drain();
     this.position = { offset: 0, line: 1 };
+    this.encoding = null;
     await this.handlers.onReset(reason);
   }
 

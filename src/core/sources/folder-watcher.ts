@@ -8,13 +8,17 @@ import { watch, type FSWatcher } from 'chokidar';
 
 const SNIFF_BYTES = 4096;
 
-/** True when the file's first non-blank character starts a JSON object or array (after any BOM). */
+/**
+ * True when the file's first non-blank character starts a JSON object or array (after any
+ * BOM), or when it is an SQLite database (run databases are detected by their tables later).
+ */
 export async function looksLikeTraceFile(path: string): Promise<boolean> {
   let handle: fs.FileHandle | null = null;
   try {
     handle = await fs.open(path, 'r');
     const buffer = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    if (buffer.toString('latin1', 0, 16) === 'SQLite format 3\0') return true;
     const text = buffer.toString('utf8', 0, bytesRead).replace(/^\uFEFF/, '').trimStart();
     return text.startsWith('{') || text.startsWith('[');
   } catch {

@@ -14,7 +14,7 @@ import { SessionsTable } from '../views/sessions/SessionsTable';
 import { SourceErrorsPanel } from '../views/sources/SourceErrorsPanel';
 import { SourcesSidebar } from '../views/sources/SourcesSidebar';
 import { SpanDetailPanel } from '../views/span-detail/SpanDetailPanel';
-import { Waterfall } from '../views/waterfall/Waterfall';
+import { SessionViews } from '../views/conversation/SessionViews';
 import { ConnectionBanner } from './ConnectionBanner';
 import { DropZone } from './DropZone';
 
@@ -77,7 +77,7 @@ export function App() {
             <p>The link points at a source this window has not opened. Pick a session above, or open the file again.</p>
           </EmptyState>
         ) : session ? (
-          <Waterfall key={`${session.sourceId}\u0000${session.sessionId}`} sourceId={session.sourceId} sessionId={session.sessionId} selectedSpanKey={route.spanKey} />
+          <SessionViews key={`${session.sourceId}\u0000${session.sessionId}`} sourceId={session.sourceId} sessionId={session.sessionId} selectedSpanKey={route.spanKey} />
         ) : (
           <EmptyState title="Select a session">
             <p>Pick a row above to see its spans on a time axis.</p>

@@ -10,6 +10,7 @@ import '../views/sources/sources.css';
 import '../views/sessions/sessions.css';
 import '../views/waterfall/waterfall.css';
 import '../views/span-detail/span-detail.css';
+import '../views/conversation/conversation.css';
 
 const handle = connectToEngine();
 const root = document.getElementById('root');

@@ -14,6 +14,8 @@ import type {
   SourceInfo,
   SpanDetail,
   SpanRef,
+  TraceConversation,
+  TraceConversationQuery,
   WaterfallQuery,
   WaterfallWindow,
 } from './wire-types';
@@ -35,6 +37,8 @@ export interface TraceApi {
   getSpanDetail(params: SpanRef): Promise<Result<SpanDetail>>;
   /** Records of a source that could not be read, with line, offset and reason. */
   listErrors(params: ErrorQuery): Promise<ErrorPage>;
+  /** The dialogue of a typed-span session (or one of its traces) as one conversation, in start order, capped. */
+  getTraceConversation(params: TraceConversationQuery): Promise<Result<TraceConversation>>;
 }
 
 /** Method names of TraceApi, for transports that need them at runtime. */
@@ -47,6 +51,7 @@ export const TRACE_API_METHODS = [
   'getWaterfall',
   'getSpanDetail',
   'listErrors',
+  'getTraceConversation',
 ] as const satisfies readonly (keyof TraceApi)[];
 
 export type TraceApiMethod = (typeof TRACE_API_METHODS)[number];

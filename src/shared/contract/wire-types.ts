@@ -47,7 +47,7 @@ export interface SessionQuery {
   sourceId?: string;
   sortBy?: SessionSortKey;
   sortDir?: 'asc' | 'desc';
-  /** Case-insensitive substring of the session id, a model or a span name. */
+  /** Case-insensitive (ASCII) substring of the session id, a model, a tag, or a run meta key or value. */
   filter?: string;
   offset: number;
   limit: number;
@@ -79,6 +79,8 @@ export interface SessionSummary {
   runStatus: 'completed' | 'truncated' | 'error' | null;
   /** Union of run tags and span tags, sorted. */
   tags: string[];
+  /** Typed runs' `meta` merged, the latest run (by start) winning per key; keys sorted; {} without meta. */
+  meta: Attributes;
 }
 
 export interface SessionPage {
@@ -122,6 +124,8 @@ export interface WaterfallRow {
   isOrphan: boolean;
   /** Starts before its parent or ends after it (clock skew, async work): drawn as recorded, flagged. */
   isOutsideParent: boolean;
+  /** True for a criterion Tracelight read from its Grade's `criteria` list (not a span of the source); absent otherwise. */
+  isSynthesized?: boolean;
   decision: Decision | null;
   model: string | null;
   inputTokens: number | null;
@@ -131,6 +135,7 @@ export interface WaterfallRow {
 export interface WaterfallWindow {
   /** Rows of the flattened tree after collapsing. */
   totalRows: number;
+  /** Spans of the source in the tree; criteria synthesised from a Grade's `criteria` are rows but not counted. */
   totalSpans: number;
   offset: number;
   /** The time axis of the whole session (or trace). */
@@ -173,9 +178,12 @@ export interface RawRecord {
   line: number;
   offset: number;
   lengthBytes: number;
-  /** The record exactly as it is in the file (cut at 1 MB, see isCut). */
+  /** The record exactly as it is in the file (cut at 1 MB, see isCut); a database row as JSON. */
   text: string;
   isCut: boolean;
+  /** For a run database: the table and rowid the span was read from (line and offset are then 0). */
+  table?: string;
+  rowid?: number;
 }
 
 /**
@@ -207,6 +215,41 @@ export interface Conversation {
   messages: ConversationMessage[];
   /** The attribute keys (or event names) the messages were read from, for provenance. */
   fromKeys: string[];
+}
+
+export interface TraceConversationQuery extends SessionRef {
+  /** Restrict to one trace of the session; omitted: every trace of the session, in one time order. */
+  traceId?: string;
+}
+
+/** One message of a whole-trace conversation, with the span it was read from. */
+export interface TraceConversationMessage extends ConversationMessage {
+  spanKey: string;
+  spanId: string;
+  traceId: string;
+  /** The span's start (messages are in start order, ties in file order). */
+  startUs: number | null;
+  /** A grader's own LLM call or prompt: evaluation, not the agent's dialogue. */
+  isGrader: boolean;
+  /** A tool result that is the tool's `error`. */
+  isError: boolean;
+}
+
+/**
+ * The dialogue of a typed-span session or trace (FORMATS.md §9): its Message spans (user,
+ * system, assistant with tool calls; grader messages flagged) and its tool executions'
+ * results, in start order. A tool's call is shown only when no assistant message asked for it.
+ */
+export interface TraceConversation {
+  messages: TraceConversationMessage[];
+  /** The cap was reached: `messages` holds the first `maxMessages`, later spans are left out. */
+  isCut: boolean;
+  /** The cap: at most this many messages are returned. */
+  maxMessages: number;
+  /** Message and tool spans in the session (or trace), read or not. */
+  totalSpans: number;
+  /** Spans whose record could not be read back (the file changed since it was indexed). */
+  unreadableSpans: number;
 }
 
 /** A log record written inside a span. */

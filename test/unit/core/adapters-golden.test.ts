@@ -36,6 +36,7 @@ const FORMATS: [FormatName, number][] = [
   ['otel-console', 6],
   ['otlp-json', 6],
   ['otel-js', 2],
+  ['otel-js-console', 5],
   ['jaeger', 3],
   ['zipkin', 2],
   ['phoenix', 2],
@@ -51,7 +52,7 @@ for (const [format, minimum] of FORMATS) {
     it('has fixtures', () => expect(inputs.length).toBeGreaterThanOrEqual(minimum));
     for (const name of inputs) {
       it(name, () => {
-        const expected = JSON.parse(readFileSync(join(FIXTURES, format, name.replace(/\.jsonl?$/, '.expected.json')), 'utf8'));
+        const expected = JSON.parse(readFileSync(join(FIXTURES, format, name.replace(/\.(jsonl?|log)$/, '.expected.json')), 'utf8'));
         const { spans, formats } = readFixture(join(FIXTURES, format, name));
         expect(spans).toEqual(expected);
         expect([...formats]).toEqual(spans.length > 0 ? [format] : []);

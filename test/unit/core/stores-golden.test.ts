@@ -20,7 +20,7 @@ const toJson = (value: unknown): unknown =>
   JSON.parse(JSON.stringify(value, (_key, field) => (typeof field === 'bigint' ? field.toString() : field)));
 
 /** Every store with its fixture folder, and how many fixtures it must at least have. */
-const STORES: [StoreFormat, number][] = [];
+const STORES: [StoreFormat, number][] = [['phoenix-db', 2], ['mlflow-db', 2], ['kitaru-db', 3], ['kitelogik-audit-db', 1], ['kavalai-db', 3], ['kavalai-tasklog-db', 2]];
 
 const temp = makeTempDir('tracelight-stores-');
 afterAll(() => temp.remove());

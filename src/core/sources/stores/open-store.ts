@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { openSync, readSync, closeSync } from 'node:fs';
 import { findStoreReader } from './store-readers';
 import type { StoreReader } from './store-reader';
+import { readTableNames } from './read-store-schema';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
@@ -22,18 +23,6 @@ export function isSqliteFile(path: string): boolean {
   } finally {
     if (fd !== null) closeSync(fd);
   }
-}
-
-/** The store's table names, lower-cased. */
-export function readTableNames(db: Database.Database): Set<string> {
-  const rows = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").all() as { name: string }[];
-  return new Set(rows.map((row) => row.name.toLowerCase()));
-}
-
-/** The columns of a table, lower-cased (stores add and rename columns between releases). */
-export function readColumnNames(db: Database.Database, table: string): Set<string> {
-  const rows = db.prepare(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).all() as { name: string }[];
-  return new Set(rows.map((row) => row.name.toLowerCase()));
 }
 
 export type OpenedStore =

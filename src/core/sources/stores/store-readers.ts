@@ -2,9 +2,23 @@
  * Every run-database reader, in FORMATS.md §1's order: the first whose `matches` accepts a
  * store's table set reads it.
  */
+import { mlflowStoreReader } from './read-mlflow-store';
+import { phoenixStoreReader } from './read-phoenix-store';
+import { kitaruStoreReader } from './read-kitaru-store';
+import { kitelogikAuditStoreReader } from './read-kitelogik-audit-store';
+import { kavalaiStoreReader } from './read-kavalai-store';
+import { kavalaiTasklogStoreReader } from './read-kavalai-tasklog-store';
 import type { StoreReader } from './store-reader';
 
-export const STORE_READERS: readonly StoreReader[] = [];
+// kavalai's ORM table set before the task logger's "only tasks and model_call_stats".
+export const STORE_READERS: readonly StoreReader[] = [
+  phoenixStoreReader,
+  mlflowStoreReader,
+  kitelogikAuditStoreReader,
+  kavalaiStoreReader,
+  kavalaiTasklogStoreReader,
+  kitaruStoreReader,
+];
 
 /** The reader for a store with these tables (names lower-cased), or null for an unknown schema. */
 export function findStoreReader(tables: ReadonlySet<string>): StoreReader | null {

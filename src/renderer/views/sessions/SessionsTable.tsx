@@ -143,7 +143,7 @@ export function SessionsTable({ sources }: { sources: SourceInfo[] }) {
           className="text-input toolbar__filter"
           type="search"
           aria-label="Filter sessions"
-          placeholder="Filter by session, model, span name or tag"
+          placeholder="Filter by session, model, tag or meta"
           value={filterText}
           onChange={(e) => setFilterText(e.target.value)}
           onKeyDown={(e) => {

@@ -40,10 +40,13 @@ export function SourceErrorsPanel({ source, onClose }: { source: SourceInfo; onC
           <ol className="error-list" aria-label="Unreadable records">
             {page.rows.map((row) => (
               <li key={`${row.offset}:${row.line}`} className="error-entry">
-                <div className="error-entry__where mono">
-                  line {formatCount(row.line)}, offset {formatCount(row.offset)}
-                  <span className="muted"> · {formatCount(row.lengthBytes)} bytes</span>
-                </div>
+                {/* A database's rows have no line: their reason names the table and row. */}
+                {row.line > 0 ? (
+                  <div className="error-entry__where mono">
+                    line {formatCount(row.line)}, offset {formatCount(row.offset)}
+                    <span className="muted"> · {formatCount(row.lengthBytes)} bytes</span>
+                  </div>
+                ) : null}
                 <div className="error-entry__reason">{row.reason}</div>
                 {row.excerpt ? <pre className="error-entry__excerpt">{row.excerpt}</pre> : null}
               </li>

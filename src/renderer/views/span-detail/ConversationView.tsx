@@ -44,7 +44,8 @@ function ImagePartView({ part }: { part: Extract<ConversationPart, { type: 'imag
   );
 }
 
-function PartView({ part }: { part: ConversationPart }) {
+/** One part of a message (also used by the whole-session conversation view). */
+export function PartView({ part }: { part: ConversationPart }) {
   switch (part.type) {
     case 'text':
       return (
@@ -101,7 +102,8 @@ function PartView({ part }: { part: ConversationPart }) {
   }
 }
 
-const roleClass = (role: string) => role.toLowerCase().replace(/[^a-z_-]/g, '');
+/** A role as a CSS class suffix (`chat-message--assistant`). */
+export const roleClass = (role: string) => role.toLowerCase().replace(/[^a-z_-]/g, '');
 
 function MessageView({ message }: { message: ConversationMessage }) {
   return (

@@ -1,4 +1,4 @@
-/** The record exactly as it is in the source, with where it is (line, byte offset). */
+/** The record exactly as it is in the source, with where it is (line and byte offset, or a database's table and row). */
 import { useState } from 'react';
 import type { RawRecord } from '../../../shared/contract/wire-types';
 import { LongText } from '../../components/LongText';
@@ -18,10 +18,14 @@ export function RawRecordView({ raw, format }: { raw: RawRecord; format: string 
   return (
     <div className="raw-record">
       <div className="raw-record__where">
-        <span className="mono">{`line ${raw.line}, offset ${raw.offset}`}</span>
+        {raw.table !== undefined ? (
+          <span className="mono">{`table ${raw.table}, row ${raw.rowid}`}</span>
+        ) : (
+          <span className="mono">{`line ${raw.line}, offset ${raw.offset}`}</span>
+        )}
         <span className="muted">
           {' '}
-          · {formatBytes(raw.lengthBytes)} · {format}
+          · {raw.table !== undefined ? 'database row' : formatBytes(raw.lengthBytes)} · {format}
         </span>
         <button type="button" className="button button--small raw-record__copy" onClick={() => void copy()}>
           {copyState === 'copied' ? 'Copied' : copyState === 'failed' ? 'Copy failed' : 'Copy'}

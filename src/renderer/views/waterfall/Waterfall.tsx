@@ -27,6 +27,7 @@ import { useCollapsedKeys } from '../../state/collapsed-store';
 import { navigate } from '../../state/route-store';
 import { usePersistentNumber } from '../../state/ui-store';
 import { RunOutcomeBadge, TagChips } from '../sessions/RunOutcome';
+import { RunMetaChips } from '../sessions/RunMeta';
 import { WaterfallRowView } from './WaterfallRow';
 
 const ROW_HEIGHT_PX = 24;
@@ -351,6 +352,14 @@ export function Waterfall({ sourceId, sessionId, selectedSpanKey }: WaterfallPro
                   <dt>Tags</dt>
                   <dd>
                     <TagChips tags={summary.tags} />
+                  </dd>
+                </div>
+              ) : null}
+              {Object.keys(summary.meta ?? {}).length > 0 ? (
+                <div className="stat stat--wide stat--tags">
+                  <dt>Meta</dt>
+                  <dd>
+                    <RunMetaChips meta={summary.meta} />
                   </dd>
                 </div>
               ) : null}

@@ -26,6 +26,7 @@ export function describeRow(row: Row): string {
   if (row.decision) parts.push(`decision ${DECISION_LABELS[row.decision]}`);
   if (row.isOrphan) parts.push('parent missing');
   if (row.isOutsideParent) parts.push('outside its parent');
+  if (row.isSynthesized) parts.push("from its grade's criteria");
   return `${row.name} (${parts.join(', ')})`;
 }
 
@@ -95,6 +96,11 @@ export const WaterfallRowView = memo(function WaterfallRowView({ row, index, top
         {row.isOutsideParent ? (
           <span className="orphan-badge" title="Starts before or ends after its parent (clock skew or async work); drawn as recorded">
             outside parent
+          </span>
+        ) : null}
+        {row.isSynthesized ? (
+          <span className="orphan-badge" title="Read from its Grade's criteria list, not a span in the file; hidden once the Grade has real criterion spans">
+            from criteria
           </span>
         ) : null}
       </div>

@@ -1,0 +1,72 @@
+/**
+ * Index worker job for a run database: reads every span of the store through its reader
+ * (read-only, short read transactions) and writes them to a fresh index file. A span's
+ * record location is its row: rowid as the offset, its table's position in the reader's
+ * list as the line (see toIndexableSpan).
+ */
+import type { SourceError } from '../shared/contract/wire-types';
+import { IndexDb } from './index/index-db';
+import { toIndexableSpan, type IndexableSpan } from './ingest/ingest-records';
+import type { IndexJobResult, IndexStoreJob } from './index-worker-protocol';
+import { openStore } from './sources/stores/open-store';
+
+const BATCH_SPANS = 2000;
+
+export function runIndexStoreJob(job: IndexStoreJob): IndexJobResult {
+  const opened = openStore(job.storePath);
+  if (!opened.ok) throw new Error(opened.reason);
+  const { reader } = opened;
+  const index = new IndexDb(job.dbPath);
+  const gained = new Map<string, { count: number; endUs: number | null }>();
+  try {
+    index.clear();
+    const tableNumbers = new Map(reader.tables.map((table, i) => [table, i]));
+    let spans: IndexableSpan[] = [];
+    let errors: Omit<SourceError, 'sourceId'>[] = [];
+    let batchNumber = 0;
+    const flush = () => {
+      const result = index.addBatch(spans, errors, { offset: batchNumber, endOffset: batchNumber + 1, endLine: 0 });
+      for (const [sessionId, gain] of result.gained) {
+        const known = gained.get(sessionId);
+        gained.set(sessionId, {
+          count: (known?.count ?? 0) + gain.count,
+          endUs: known?.endUs == null ? gain.endUs : gain.endUs == null ? known.endUs : Math.max(known.endUs, gain.endUs),
+        });
+      }
+      batchNumber++;
+      spans = [];
+      errors = [];
+    };
+    reader.readAll(
+      opened.db,
+      ({ span, pointer }) => {
+        const table = tableNumbers.get(pointer.table);
+        if (table === undefined) throw new Error(`${reader.format} reader returned a span from table ${pointer.table}, not one of its tables`);
+        spans.push(toIndexableSpan(span, reader.format, pointer.rowid, 0, table, pointer.index));
+        if (spans.length >= BATCH_SPANS) flush();
+      },
+      (problem) => {
+        const where = problem.rowid === null ? `table ${problem.table}` : `table ${problem.table}, row ${problem.rowid}`;
+        errors.push({ line: 0, offset: problem.rowid ?? 0, lengthBytes: 0, reason: `${where}: ${problem.reason}`, excerpt: '' });
+      },
+    );
+    flush();
+    const counts = index.getCounts();
+    return {
+      jobId: job.jobId,
+      ok: true,
+      consumedBytes: 0,
+      consumedLines: 0,
+      spans: counts.spans,
+      traces: counts.traces,
+      sessions: counts.sessions,
+      errors: counts.errors,
+      logs: counts.logs,
+      formats: [reader.format],
+      gained: [...gained].map(([sessionId, gain]) => [sessionId, gain.count, gain.endUs]),
+    };
+  } finally {
+    opened.db.close();
+    index.close();
+  }
+}
