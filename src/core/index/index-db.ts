@@ -810,7 +810,7 @@ export class IndexDb {
     const rows = this.statement(
       `SELECT session_id AS sessionId, span_count AS spanCount,
          span_count || ':' || ifnull(start_us, '') || ':' || ifnull(end_us, '') || ':' || error_count || ':' || denial_count || ':' ||
-         hitl_count || ':' || input_tokens || ':' || output_tokens || ':' || cost_usd || ':' || open_count || ':' || ifnull(run_status, '') || ':' || tags AS mark
+         hitl_count || ':' || input_tokens || ':' || output_tokens || ':' || cost_usd || ':' || open_count || ':' || ifnull(run_status, '') || ':' || tags || ':' || ifnull(meta, '') AS mark
        FROM sessions`,
     ).all() as { sessionId: string; spanCount: number; mark: string }[];
     return new Map(rows.map((row) => [row.sessionId, { spanCount: row.spanCount, mark: row.mark }]));

@@ -31,8 +31,8 @@ const MORE_CHARACTERS = /\.\.\. \d+ more characters?/y;
 const STACK_LINE = /[ \t]+at /y;
 /** The only bare tokens inspect prints with spaces: symbols, an error's first line, an invalid date. */
 const SPACED_TOKEN = /^(?:Symbol\(.*\)|[A-Za-z_$][\w$]*(?: \[[^\]]*\])?: .*|Invalid Date)$/s;
-const MAP_PREFIX = /^(?:Weak)?Map\b/;
-const SET_PREFIX = /^(?:Weak)?Set\b/;
+const MAP_PREFIX = /^Map\b/;
+const SET_PREFIX = /^Set\b/;
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -225,7 +225,6 @@ class InspectReader {
   }
 
   private close(frame: Frame): unknown {
-    if (frame.kind === 'map' && frame.mapKey !== null) setEntry(frame.object!, frame.mapKey, null);
     return frame.object ?? frame.array;
   }
 

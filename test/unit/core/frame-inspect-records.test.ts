@@ -60,6 +60,15 @@ describe('frameJsonRecords with Node inspect records', () => {
     },
     { name: 'a broken inspect record', text: "{\n  a: 'x',\n  b: y z\n}\n{\"a\":1}\n", values: [{ a: 1 }], lines: [5], errors: ['not JSON, nor readable Node inspect output'] },
     { name: 'a one-line record that is neither', text: '{ not an object }\n{"a":1}\n', values: [{ a: 1 }], lines: [2], errors: ['invalid JSON'] },
+    {
+      // Node <= 11 put the first entry on the brace's line and closed the brace on the last one.
+      name: 'the Node 10 layout, framed by the JSON scanner',
+      text: "{ id: 'a',\n  name: 'say \"hi\"',\n  events: [ { name: 'x', attributes: [Object] } ] }\n{\"a\":1}\n",
+      values: [{ id: 'a', name: 'say "hi"', events: [{ name: 'x', attributes: '[Object]' }] }, { a: 1 }],
+      lines: [1, 4],
+      errors: [],
+    },
+    { name: 'a first key holding a quote, framed by the JSON scanner', text: `{ "it's": 'x' }\n`, values: [{ "it's": 'x' }], lines: [1], errors: [] },
     { name: 'pretty JSON with NaN still reads as JSON', text: '{\n    "a": NaN\n}\n', values: [{ a: 'NaN' }], lines: [1], errors: [] },
     { name: 'a truncated tail at the end of the file', text: `${SPAN_TEXT}\n${SPAN_TEXT.slice(0, 60)}`, values: [SPAN_VALUE], lines: [1], errors: ['incomplete record at end of file'] },
   ];

@@ -41,6 +41,7 @@ describe('parseNodeInspect', () => {
     { name: 'Map with more items', text: "Map(200) { 'a' => 1, ... 199 more items }", value: { a: 1, '...': '... 199 more items' } },
     { name: 'Set', text: "Set(2) { 1, 'b' }", value: [1, 'b'] },
     { name: 'empty Map', text: 'Map(0) {}', value: {} },
+    { name: 'weak collections', text: '{ w: WeakMap { <items unknown> }, s: WeakSet { <items unknown> } }', value: { w: { '0': '<items unknown>' }, s: { '0': '<items unknown>' } } },
     { name: 'class-name prefix', text: "{ resource: Resource { _attributes: { 'service.name': 'x' }, asyncAttributesPending: false } }", value: { resource: { _attributes: { 'service.name': 'x' }, asyncAttributesPending: false } } },
     { name: 'null-prototype object', text: '[Object: null prototype] { x: 1 }', value: { x: 1 } },
     { name: 'toStringTag prefix', text: 'Object [Generator] {}', value: {} },

@@ -280,6 +280,12 @@ interface RunRef {
   startNs: bigint | null;
 }
 
+/** A session's runs in (start, rowid) order, and where each run is among them. */
+interface SessionRuns {
+  refs: RunRef[];
+  positionOf: Map<number, number>;
+}
+
 interface SessionInfo {
   agentId: string | null;
   agentName: string | null;
@@ -297,7 +303,7 @@ function compareRuns(a: RunRef, b: RunRef): number {
 class StoreContext {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly sessions = new Map<string, SessionInfo | null>();
-  private readonly sessionRuns = new Map<string, RunRef[]>();
+  private readonly sessionRuns = new Map<string, SessionRuns>();
 
   constructor(
     readonly db: Database.Database,
@@ -331,7 +337,7 @@ class StoreContext {
   }
 
   /** The session's runs in (start, rowid) order. */
-  runsOfSession(sessionId: unknown): RunRef[] {
+  runsOfSession(sessionId: unknown): SessionRuns {
     const key = readText(sessionId) ?? '';
     const known = this.memoize ? this.sessionRuns.get(key) : undefined;
     if (known) return known;
@@ -341,8 +347,9 @@ class StoreContext {
       startNs: readTimeNs(row.created_at),
     }));
     refs.sort(compareRuns);
-    if (this.memoize) this.sessionRuns.set(key, refs);
-    return refs;
+    const runs = { refs, positionOf: new Map(refs.map((ref, position) => [ref.rowid, position])) };
+    if (this.memoize) this.sessionRuns.set(key, runs);
+    return runs;
   }
 }
 
@@ -411,13 +418,14 @@ interface ChatMessage {
 }
 
 /** The run's chat messages: its own, and the session's unattributed ones from its start until the next run's. */
-function readRunMessages(ctx: StoreContext, run: Row, sessionRuns: readonly RunRef[]): ChatMessage[] {
+function readRunMessages(ctx: StoreContext, run: Row, sessionRuns: SessionRuns): ChatMessage[] {
   const hasRunColumn = ctx.schema.chat.has('run_id');
   const rows = hasRunColumn ? ctx.rows('SELECT rowid AS row_id, * FROM chat_messages WHERE run_id = ? ORDER BY rowid', run.id) : [];
-  const position = sessionRuns.findIndex((ref) => ref.rowid === rowidOf(run));
-  if (position !== -1) {
-    const from = position === 0 ? null : sessionRuns[position].startNs;
-    const until = position + 1 < sessionRuns.length ? sessionRuns[position + 1].startNs : null;
+  const { refs } = sessionRuns;
+  const position = sessionRuns.positionOf.get(rowidOf(run));
+  if (position !== undefined) {
+    const from = position === 0 ? null : refs[position].startNs;
+    const until = position + 1 < refs.length ? refs[position + 1].startNs : null;
     const loose = hasRunColumn
       ? ctx.rows('SELECT rowid AS row_id, * FROM chat_messages WHERE run_id IS NULL AND session_id = ? ORDER BY rowid', run.session_id)
       : ctx.rows('SELECT rowid AS row_id, * FROM chat_messages WHERE session_id = ? ORDER BY rowid', run.session_id);
@@ -552,8 +560,8 @@ function buildRunRoot(ctx: StoreContext, run: Row, traceId: string, lastActivity
     status = 'error';
     if (endNs !== null) statusMessage = 'no output: the run failed before reaching an end node';
     else {
-      const self: RunRef = { rowid, id: run.id, startNs };
-      const isLatest = !sessionRuns.some((other) => other.rowid !== rowid && compareRuns(other, self) > 0);
+      const position = sessionRuns.positionOf.get(rowid);
+      const isLatest = position === undefined || position === sessionRuns.refs.length - 1;
       if (isLatest) status = 'unset';
       else {
         statusMessage = 'no output and no end: the run stopped, and a later run of the session started';

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // open-store first: it loads the reader registry, which imports the readers.
-import { findStoreReader, openStore } from '../../../../src/core/sources/stores/open-store';
+import { openStore } from '../../../../src/core/sources/stores/open-store';
+import { findStoreReader } from '../../../../src/core/sources/stores/store-readers';
 import { kavalaiStoreReader, splitModel, toKavalaiId } from '../../../../src/core/sources/stores/read-kavalai-store';
 import { kavalaiTasklogStoreReader } from '../../../../src/core/sources/stores/read-kavalai-tasklog-store';
 import type { StoreReader, StoreRowError, StoreSpan } from '../../../../src/core/sources/stores/store-reader';
@@ -128,8 +129,11 @@ describe('detection', () => {
 
 describe('stores the readers cannot read', () => {
   it('names the table and column an ORM store lacks', () => {
-    const db = makeStore((writer) => writer.exec(CURRENT_SCHEMA.replace('\tsession_id CHAR(32) NOT NULL,\n\tinput_data JSON,', '\tinput_data JSON,')));
-    expect(() => readAll(kavalaiStoreReader, db)).toThrow(/table runs has no column session_id/);
+    const db = makeStore((writer) =>
+      writer.exec(`CREATE TABLE runs (id CHAR(32), session_id CHAR(32)); CREATE TABLE tasks (id CHAR(32), run_id CHAR(32));
+        CREATE TABLE model_call_stats (id CHAR(32)); CREATE TABLE chat_messages (session_id CHAR(32), role TEXT, content TEXT);`),
+    );
+    expect(() => readAll(kavalaiStoreReader, db)).toThrow(/table runs has no column created_at/);
     db.close();
   });
 
@@ -141,7 +145,7 @@ describe('stores the readers cannot read', () => {
 });
 
 describe('reading in pages', () => {
-  it('reads a run with more tasks than one page holds, in seq order', () => {
+  it('reads a run\'s tasks in seq order, and loose model calls over more than one page', () => {
     const run = uuidHex('bead', 1);
     const db = makeStore((writer) => {
       createKavalaiSchema(writer, CURRENT_SCHEMA);
@@ -153,7 +157,10 @@ describe('reading in pages', () => {
         // Written in reverse: seq, not rowid, is the order.
         for (let i = 2499; i >= 0; i--) insert.run(uuidHex('7a5c', i), uuidHex('5e55', 1), run, `step ${i}`, 'function', i, '2026-01-01 00:00:01.000000', 0.001);
       })();
-      for (let i = 0; i < 2100; i++) insertRow(writer, 'model_call_stats', { id: uuidHex('ca11', i), call_type: 'llm', model: 'openai/gpt-5.4-mini', prompt_tokens: 1, completion_tokens: 1, total_tokens: 2, created_at: '2026-01-01 00:00:02.000000' });
+      const insertCall = writer.prepare("INSERT INTO model_call_stats (id, call_type, model, created_at) VALUES (?, 'llm', 'openai/gpt-5.4-mini', '2026-01-01 00:00:02.000000')");
+      writer.transaction(() => {
+        for (let i = 0; i < 2100; i++) insertCall.run(uuidHex('ca11', i));
+      })();
     });
     const { spans, errors } = readAll(kavalaiStoreReader, db);
     expect(errors).toEqual([]);
