@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildConsoleDemo } from './demo/console-demo';
 import { buildCollectorDemo } from './demo/collector-demo';
+import { buildRunDatabaseDemo } from './demo/run-database-demo';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'resources', 'demo');
 mkdirSync(outDir, { recursive: true });
@@ -21,11 +22,13 @@ if (collector.mixedResourceLines < 1) throw new Error('collector-export: no line
 
 writeFileSync(join(outDir, 'agent-traces.jsonl'), console_.text);
 writeFileSync(join(outDir, 'collector-export.jsonl'), collector.text);
+const runDatabase = buildRunDatabaseDemo(join(outDir, 'kavalai.db'));
 
 process.stdout.write(
   JSON.stringify(
     {
       'agent-traces.jsonl': { spans: console_.spans, traces: console_.traces, sessions: console_.sessions, bytes: console_.text.length },
+      'kavalai.db': runDatabase,
       'collector-export.jsonl': {
         spans: collector.spans,
         traces: collector.traces,

@@ -66,7 +66,8 @@ if (electron !== null) {
   // The package folder: its package.json `main` is out/main/index.js.
   runAndExit(electron, [root, ...extraArgs], env);
 } else {
-  const demo = ['agent-traces.jsonl', 'collector-export.jsonl']
+  // As DEMO_FILE_NAMES in src/shared/demo-files.ts (this script runs before anything is built).
+  const demo = ['agent-traces.jsonl', 'collector-export.jsonl', 'kavalai.db']
     .map((name) => join(root, 'resources', 'demo', name))
     .filter((p) => existsSync(p));
   const paths = extraArgs.length > 0 ? extraArgs : demo;

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { DEMO_FILE_NAMES } from '../shared/demo-files';
 
 const BUILD_DIR = __dirname;
 
@@ -18,10 +19,10 @@ export const RENDERER_DIR = resolve(BUILD_DIR, '../renderer');
  */
 export const ELECTRON_APP_DIR = resolve(BUILD_DIR, '../..');
 
-/** The bundled demo traces that exist (the collector export is optional). */
+/** The bundled demo sources that exist. */
 export function findDemoPaths(): string[] {
   const demoDir = resolve(BUILD_DIR, '../../resources/demo');
-  return ['agent-traces.jsonl', 'collector-export.jsonl'].map((name) => join(demoDir, name)).filter((p) => existsSync(p));
+  return DEMO_FILE_NAMES.map((name) => join(demoDir, name)).filter((p) => existsSync(p));
 }
 
 /** The Electron executable when one is installed, else null (npm's `electron` package without its binary). */

@@ -21,6 +21,7 @@ import { serveApi } from '../shared/rpc/serve-api';
 import { installAppMenu } from './app-menu';
 import { createIpcTransport } from './ipc-transport';
 import { addRecentPath, readRecentPaths, writeRecentPaths } from './recent-paths';
+import { DEMO_FILE_NAMES } from '../shared/demo-files';
 
 const APP_SCHEME = 'app';
 const APP_ORIGIN = `${APP_SCHEME}://tracelight`;
@@ -272,5 +273,5 @@ function readPathsFromArgv(argv: string[], cwd: string): string[] {
 }
 
 function findDemoPaths(): string[] {
-  return ['agent-traces.jsonl', 'collector-export.jsonl'].map((name) => join(DEMO_DIR, name)).filter((p) => existsSync(p));
+  return DEMO_FILE_NAMES.map((name) => join(DEMO_DIR, name)).filter((p) => existsSync(p));
 }

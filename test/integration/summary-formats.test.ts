@@ -2,9 +2,11 @@
  * Every format end to end through the built CLI: `tracelight summary <file> --json` on one
  * fixture of each folder in test/fixtures/ must name the folder's format and index exactly the
  * spans of the fixture's hand-derived .expected.json; a JSON shape no adapter knows must fail
- * with a reason that names its keys. Needs the build (`npx electron-vite build`; `npm test`
+ * with a reason that names its keys. Run databases are built from their fixture scripts and
+ * summarised the same way. Needs the build (`npx electron-vite build`; `npm test`
  * builds before Vitest).
  */
+import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,16 +45,41 @@ function runSummary(path: string): Promise<{ code: number | null; report: Summar
   });
 }
 
-/** Each fixture folder (named after its format) with its first input in name order. */
+/** Files in a fixture folder that are not inputs: expectations, notes, generators. */
+const isFixtureInput = (folder: string, name: string) =>
+  !name.endsWith('.expected.json') && !/\.(md|ts|js)$/.test(name) && statSync(join(folder, name)).isFile();
+
+/** Formats a folder's files report when it is not the folder's name: collector output names its encoding. */
+const FORMAT_OF_FIXTURE: Record<string, string> = {
+  'otlp-proto/collector-json-zstd.bin': 'otlp-json+zstd',
+  'otlp-proto/collector-proto-zstd.bin': 'otlp-proto+zstd',
+};
+
+/** Each fixture folder (named after its format) with its first input in name order; run databases apart. */
 function listFirstFixtures(): { format: string; file: string; spanCount: number }[] {
   return readdirSync(FIXTURES)
-    .filter((name) => statSync(join(FIXTURES, name)).isDirectory())
+    .filter((name) => name !== 'stores' && statSync(join(FIXTURES, name)).isDirectory())
+    .sort()
+    .map((folder) => {
+      const inputs = readdirSync(join(FIXTURES, folder)).filter((name) => isFixtureInput(join(FIXTURES, folder), name)).sort();
+      const file = join(FIXTURES, folder, inputs[0]);
+      const expected = JSON.parse(readFileSync(file.replace(/\.[a-z]+$/, '.expected.json'), 'utf8')) as { attributes?: Record<string, unknown> }[];
+      // Criterion spans synthesised from a Grade's criteria are drawn, not counted: counts are of the file's spans.
+      const spanCount = expected.filter((span) => span.attributes?.['tracelight.synthesized'] !== true).length;
+      return { format: FORMAT_OF_FIXTURE[`${folder}/${inputs[0]}`] ?? folder, file, spanCount };
+    });
+}
+
+/** Each run-database fixture folder with its first store build script in name order. */
+function listFirstStores(): { format: string; build: string; spanCount: number }[] {
+  const stores = join(FIXTURES, 'stores');
+  return readdirSync(stores)
+    .filter((name) => statSync(join(stores, name)).isDirectory())
     .sort()
     .map((format) => {
-      const inputs = readdirSync(join(FIXTURES, format)).filter((name) => !name.endsWith('.expected.json')).sort();
-      const file = join(FIXTURES, format, inputs[0]);
-      const expected = JSON.parse(readFileSync(file.replace(/\.jsonl?$/, '.expected.json'), 'utf8')) as unknown[];
-      return { format, file, spanCount: expected.length };
+      const build = readdirSync(join(stores, format)).filter((name) => name.endsWith('.build.ts')).sort()[0];
+      const expected = JSON.parse(readFileSync(join(stores, format, build.replace(/\.build\.ts$/, '.expected.json')), 'utf8')) as { spans: unknown[] };
+      return { format, build: join(stores, format, build), spanCount: expected.spans.length };
     });
 }
 
@@ -73,6 +100,26 @@ describe('tracelight summary detects every fixture format', () => {
   for (const { format, file, spanCount } of fixtures) {
     it(`${format}: ${file.slice(FIXTURES.length + 1)} has ${spanCount} spans`, async () => {
       const { code, report } = await runSummary(file);
+      expect(code).toBe(0);
+      expect(report.sources).toHaveLength(1);
+      expect(report.sources[0]).toMatchObject({ format, spans: spanCount });
+    });
+  }
+});
+
+describe('tracelight summary detects every run database', () => {
+  const stores = listFirstStores();
+
+  it('finds a fixture folder for each store', () => expect(stores.length).toBeGreaterThanOrEqual(6));
+
+  for (const { format, build, spanCount } of stores) {
+    it(`${format}: ${build.slice(FIXTURES.length + 1)} has ${spanCount} spans`, async () => {
+      const path = join(temp.path, `${format}.db`);
+      const { build: buildStore } = (await import(build)) as { build: (db: Database.Database) => void };
+      const db = new Database(path);
+      buildStore(db);
+      db.close();
+      const { code, report } = await runSummary(path);
       expect(code).toBe(0);
       expect(report.sources).toHaveLength(1);
       expect(report.sources[0]).toMatchObject({ format, spans: spanCount });

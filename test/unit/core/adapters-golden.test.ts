@@ -48,7 +48,7 @@ const FORMATS: [FormatName, number][] = [
 
 for (const [format, minimum] of FORMATS) {
   describe(`${format} golden fixtures`, () => {
-    const inputs = readdirSync(join(FIXTURES, format)).filter((name) => !name.endsWith('.expected.json')).sort();
+    const inputs = readdirSync(join(FIXTURES, format)).filter((name) => /\.(jsonl?|log)$/.test(name) && !name.endsWith('.expected.json')).sort();
     it('has fixtures', () => expect(inputs.length).toBeGreaterThanOrEqual(minimum));
     for (const name of inputs) {
       it(name, () => {
