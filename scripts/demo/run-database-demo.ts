@@ -117,8 +117,7 @@ export function buildRunDatabaseDemo(path: string, seed = 20260914): RunDatabase
         task({ name: 'classify', node_type: 'llm', seq: 1, inputs: pyJson({ question: question.text }), output: pyJson({ category: question.category }), prompt: classifyPrompt, duration_seconds: classifyMs / 1000, created_at: at(t + classifyMs) });
         t += classifyMs + 15;
         if (isRunning) {
-          // Still going: the reply agent has not been logged yet, the run has no output nor duration.
-          finishRun({ context: pyJson({ input: { text: question.text }, analysis: { category: question.category } }), updated_at: at(t) });
+          // Still going: the reply agent has not been logged yet; the run row is as it was inserted.
           clockMs = t;
           continue;
         }

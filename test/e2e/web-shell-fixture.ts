@@ -55,7 +55,13 @@ export async function startWebShell(inputs: ({ copyOf: string } | { name: string
       reject(new Error(`web shell exited with ${code}:\n${output}`));
     });
   });
+  let isStopping = false;
+  // A shell that dies under a test is a bug: say why in the test's output.
+  child.once('exit', (code, signal) => {
+    if (!isStopping) process.stderr.write(`web shell exited unexpectedly (${code ?? signal}):\n${output}\n`);
+  });
   const stop = async () => {
+    isStopping = true;
     if (child.exitCode === null) {
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
