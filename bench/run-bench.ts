@@ -232,8 +232,12 @@ interface ChildResult {
 /** Runs bench-child.ts in a fresh Node process and returns its BENCH_RESULT. */
 function runChild(mode: string, args: string[], nodeFlags: string[] = []): Promise<ChildResult> {
   return new Promise((resolvePromise, reject) => {
+    // Index workers run the built code, as in the app (the engine's main thread runs from source).
+    ensureApp();
+    const env = process.env.BENCH_TSX_WORKER ? process.env : { ...process.env, TRACELIGHT_INDEX_WORKER: join(REPO, 'out/main/index-worker.js') };
     const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', CHILD, mode, ...args], {
       cwd: REPO,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

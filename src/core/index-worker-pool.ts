@@ -17,8 +17,14 @@ interface PoolWorker {
   pending: Map<number, { resolve: (r: IndexJobResult) => void; reject: (e: Error) => void }>;
 }
 
-/** Where the worker code is, built or from source. */
+/**
+ * Where the worker code is, built or from source. `TRACELIGHT_INDEX_WORKER` names a built
+ * worker to use instead: the bench runs the engine from source but measures the worker users
+ * run (tsx's transform adds per-closure overhead the build does not have).
+ */
 export function locateWorkerScript(): { path: string; isTypeScript: boolean } {
+  const override = process.env.TRACELIGHT_INDEX_WORKER;
+  if (override && existsSync(override)) return { path: override, isTypeScript: false };
   for (const candidate of [join(__dirname, 'index-worker.js'), join(__dirname, '..', 'index-worker.js')]) {
     if (existsSync(candidate)) return { path: candidate, isTypeScript: false };
   }

@@ -150,6 +150,9 @@ export function parseUnixNano(value: unknown): bigint | null {
 export function parseAnyTimeToNs(value: unknown): bigint | null {
   if (typeof value === 'number') return epochNumberToNs(value);
   if (typeof value === 'string') {
+    // Most times in the wild are canonical UTC ISO text: read those before anything else.
+    const canonical = parseCanonicalIsoToNs(value);
+    if (canonical !== null) return canonical;
     const text = value.trim();
     if (DECIMAL.test(text)) {
       // Pick the unit from the magnitude, then read the text exactly (19-digit ns exceed a double).

@@ -257,63 +257,106 @@ function lookupNested(attributes: Attributes, key: string): AttributeValue | und
 
 const isUsable = (value: AttributeValue | undefined): value is AttributeValue => value !== undefined && value !== null && value !== '';
 
-/**
- * A field's candidate keys, best first, compiled once: which are nested, and a key -> rank
- * map so a span's attributes are scanned in one pass instead of probing every candidate.
- */
-class KeyList {
-  private readonly rank = new Map<string, number>();
-  /** [key, its parent key, rank] of keys that may be nested. */
-  private readonly nested: [string, string, number][] = [];
+/** The fields read by key lists, in the order their provenance is recorded. */
+const PICKED_FIELDS = ['model', 'provider', 'inputTokens', 'outputTokens', 'costUsd', 'session', 'riskTier', 'decisionReason', 'score'] as const;
+type PickedField = (typeof PICKED_FIELDS)[number];
+const FIELD_COUNT = PICKED_FIELDS.length;
+const NOT_FOUND = 0x7fffffff;
 
-  constructor(readonly keys: readonly string[]) {
-    keys.forEach((key, i) => {
-      const parent = key.slice(0, key.lastIndexOf('.'));
-      if (NESTED_PARENTS.has(parent)) this.nested.push([key, parent, i]);
-      else this.rank.set(key, i);
+/**
+ * Every field's candidate keys, best first, compiled once into one key -> (field, rank) map,
+ * so a span's attributes are walked once for all fields instead of once per field. Keys that
+ * may be nested (MLflow's JSON objects) are looked up apart, only when their parent exists.
+ */
+class FieldPicker {
+  /** key -> [field, rank, field, rank, ...] */
+  private readonly hits = new Map<string, number[]>();
+  /** [field, key, parent key, rank] of keys that may be nested. */
+  private readonly nested: [number, string, string, number][] = [];
+  private readonly bestRank = new Int32Array(FIELD_COUNT);
+  private readonly bestKey: string[] = new Array<string>(FIELD_COUNT).fill('');
+  private readonly bestValue: AttributeValue[] = new Array<AttributeValue>(FIELD_COUNT).fill(null);
+
+  constructor(lists: Record<PickedField, readonly string[]>) {
+    PICKED_FIELDS.forEach((field, fieldIndex) => {
+      lists[field].forEach((key, rank) => {
+        const parent = key.slice(0, key.lastIndexOf('.'));
+        if (NESTED_PARENTS.has(parent)) {
+          this.nested.push([fieldIndex, key, parent, rank]);
+          return;
+        }
+        let entry = this.hits.get(key);
+        if (!entry) this.hits.set(key, (entry = []));
+        entry.push(fieldIndex, rank);
+      });
     });
   }
 
-  /** The best-ranked key with a usable value. */
-  pick(attributes: Attributes, attributeKeys: readonly string[]): [string, AttributeValue] | null {
-    let best = Infinity;
-    let bestKey = '';
-    let bestValue: AttributeValue = null;
-    // Few attributes, many candidates: walk whichever list is shorter.
-    if (attributeKeys.length < this.keys.length) {
-      for (const key of attributeKeys) {
-        const rank = this.rank.get(key);
-        if (rank !== undefined && rank < best && isUsable(attributes[key])) [best, bestKey, bestValue] = [rank, key, attributes[key]];
-      }
-    } else {
-      for (const [key, rank] of this.rank) {
-        if (rank < best && isUsable(attributes[key])) [best, bestKey, bestValue] = [rank, key, attributes[key]];
+  /** Picks every field's best-ranked key with a usable value; read them with keyOf/valueOf. */
+  pick(attributes: Attributes): this {
+    const { bestRank, bestKey, bestValue, hits } = this;
+    bestRank.fill(NOT_FOUND);
+    for (const key in attributes) {
+      const entry = hits.get(key);
+      if (entry === undefined) continue;
+      const value = attributes[key];
+      if (!isUsable(value)) continue;
+      for (let i = 0; i < entry.length; i += 2) {
+        const field = entry[i];
+        if (entry[i + 1] < bestRank[field]) {
+          bestRank[field] = entry[i + 1];
+          bestKey[field] = key;
+          bestValue[field] = value;
+        }
       }
     }
-    for (const [key, parent, rank] of this.nested) {
-      if (rank >= best || attributes[parent] === undefined) continue;
+    for (const [field, key, parent, rank] of this.nested) {
+      if (rank >= bestRank[field] || attributes[parent] === undefined) continue;
       const value = lookupNested(attributes, key);
-      if (isUsable(value)) [best, bestKey, bestValue] = [rank, key, value];
+      if (!isUsable(value)) continue;
+      bestRank[field] = rank;
+      bestKey[field] = key;
+      bestValue[field] = value;
     }
-    return best === Infinity ? null : [bestKey, bestValue];
+    return this;
+  }
+
+  /** The key the last pick chose for a field, or null when none had a usable value. */
+  keyOf(field: number): string | null {
+    return this.bestRank[field] === NOT_FOUND ? null : this.bestKey[field];
+  }
+
+  valueOf(field: number): AttributeValue {
+    return this.bestValue[field];
   }
 }
 
-/** Key lists for spans of a convention (typed-only names removed) and for typed agent spans. */
-function compileKeyLists(keys: string[], typedKeys: string[] = []): { plain: KeyList; typed: KeyList } {
-  return { plain: new KeyList(keys.filter((key) => !TYPED_ONLY_KEYS.has(key))), typed: new KeyList([...keys, ...typedKeys]) };
-}
-
-const MODEL = compileKeyLists(MODEL_KEYS, TYPED_MODEL_KEYS);
-const PROVIDER = compileKeyLists(PROVIDER_KEYS, TYPED_PROVIDER_KEYS);
-const INPUT_TOKENS = compileKeyLists(INPUT_TOKEN_KEYS);
-const OUTPUT_TOKENS = compileKeyLists(OUTPUT_TOKEN_KEYS);
-const COST = compileKeyLists(COST_KEYS);
-const SESSION = compileKeyLists(SESSION_KEYS, TYPED_SESSION_KEYS);
-const RISK_TIER = new KeyList(['kitelogik.policy.risk_tier']);
-const DECISION_REASON = new KeyList(['kitelogik.policy.reason']);
-const SCORE = new KeyList(SCORE_KEYS);
-const GRADE_SCORE = new KeyList([...SCORE_KEYS, ...TYPED_SCORE_KEYS]);
+const withoutTypedOnly = (keys: readonly string[]) => keys.filter((key) => !TYPED_ONLY_KEYS.has(key));
+const commonLists = { riskTier: ['kitelogik.policy.risk_tier'], decisionReason: ['kitelogik.policy.reason'] };
+/** Spans of a convention: typed-only bare names (`model`, `input_tokens` …) mean nothing there. */
+const PLAIN = new FieldPicker({
+  model: withoutTypedOnly(MODEL_KEYS),
+  provider: withoutTypedOnly(PROVIDER_KEYS),
+  inputTokens: withoutTypedOnly(INPUT_TOKEN_KEYS),
+  outputTokens: withoutTypedOnly(OUTPUT_TOKEN_KEYS),
+  costUsd: withoutTypedOnly(COST_KEYS),
+  session: withoutTypedOnly(SESSION_KEYS),
+  score: SCORE_KEYS,
+  ...commonLists,
+});
+const typedLists = {
+  model: [...MODEL_KEYS, ...TYPED_MODEL_KEYS],
+  provider: [...PROVIDER_KEYS, ...TYPED_PROVIDER_KEYS],
+  inputTokens: INPUT_TOKEN_KEYS,
+  outputTokens: OUTPUT_TOKEN_KEYS,
+  costUsd: COST_KEYS,
+  session: [...SESSION_KEYS, ...TYPED_SESSION_KEYS],
+  ...commonLists,
+};
+/** Caribou-style typed spans, and their Grade and criterion records (whose bare `score` is the grade). */
+const TYPED = new FieldPicker({ ...typedLists, score: SCORE_KEYS });
+const TYPED_GRADE = new FieldPicker({ ...typedLists, score: [...SCORE_KEYS, ...TYPED_SCORE_KEYS] });
+const FIELD = Object.fromEntries(PICKED_FIELDS.map((field, i) => [field, i])) as Record<PickedField, number>;
 
 function asNumber(value: AttributeValue): number | null {
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
@@ -474,42 +517,43 @@ function decodeJson(text: string): AttributeValue | null {
 }
 
 /** Derives list/waterfall fields from a span's name and attributes. */
+function readPickedText(picked: FieldPicker, field: PickedField, provenance: DerivedField[]): string | null {
+  const key = picked.keyOf(FIELD[field]);
+  if (key === null) return null;
+  const raw = picked.valueOf(FIELD[field]);
+  const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  provenance.push({ field: field as DerivedField['field'], value, fromKey: key });
+  return value;
+}
+
+/** A number field: null when its best key holds no number (later keys are not tried). */
+function readPickedNumber(picked: FieldPicker, field: PickedField, provenance: DerivedField[]): number | null {
+  const key = picked.keyOf(FIELD[field]);
+  if (key === null) return null;
+  const value = asNumber(picked.valueOf(FIELD[field]));
+  if (value === null) return null;
+  provenance.push({ field: field as DerivedField['field'], value, fromKey: key });
+  return value;
+}
+
 export function deriveSpanFields(name: string, attributes: Attributes): SpanFields {
   const provenance: DerivedField[] = [];
   const typed = readTypedRecord(name, attributes);
   const { spanType, family } = deriveSpanType(name, attributes, typed, provenance);
   // Bare names like `input_tokens` or `model` are typed-span fields, not a convention elsewhere.
-  const lists = (pair: { plain: KeyList; typed: KeyList }) => (typed !== null ? pair.typed : pair.plain);
-  const attributeKeys = Object.keys(attributes);
-
-  const text = (field: DerivedField['field'], keys: KeyList): string | null => {
-    const hit = keys.pick(attributes, attributeKeys);
-    if (!hit) return null;
-    const value = typeof hit[1] === 'string' ? hit[1] : JSON.stringify(hit[1]);
-    provenance.push({ field, value, fromKey: hit[0] });
-    return value;
-  };
-  const number = (field: DerivedField['field'], keys: KeyList): number | null => {
-    const hit = keys.pick(attributes, attributeKeys);
-    if (!hit) return null;
-    const value = asNumber(hit[1]);
-    if (value === null) return null;
-    provenance.push({ field, value, fromKey: hit[0] });
-    return value;
-  };
-
-  const model = text('model', lists(MODEL));
-  const provider = text('provider', lists(PROVIDER));
-  const inputTokens = number('inputTokens', lists(INPUT_TOKENS));
-  const outputTokens = number('outputTokens', lists(OUTPUT_TOKENS));
-  const costUsd = number('costUsd', lists(COST));
-  const sessionKey = text('session', lists(SESSION));
-  const decision = deriveDecision(attributes, provenance);
-  const riskTier = text('riskTier', RISK_TIER);
-  const decisionReason = text('decisionReason', DECISION_REASON);
-  const isVerdict = decision !== null || asBool(attributes['kitelogik.allowed']) === false;
   const isGradeRecord = typed === 'grade' || typed === 'criterion';
-  const score = number('score', isGradeRecord ? GRADE_SCORE : SCORE);
+  const picked = (typed === null ? PLAIN : isGradeRecord ? TYPED_GRADE : TYPED).pick(attributes);
+  const model = readPickedText(picked, 'model', provenance);
+  const provider = readPickedText(picked, 'provider', provenance);
+  const inputTokens = readPickedNumber(picked, 'inputTokens', provenance);
+  const outputTokens = readPickedNumber(picked, 'outputTokens', provenance);
+  const costUsd = readPickedNumber(picked, 'costUsd', provenance);
+  const sessionKey = readPickedText(picked, 'session', provenance);
+  const decision = deriveDecision(attributes, provenance);
+  const riskTier = readPickedText(picked, 'riskTier', provenance);
+  const decisionReason = readPickedText(picked, 'decisionReason', provenance);
+  const isVerdict = decision !== null || asBool(attributes['kitelogik.allowed']) === false;
+  const score = readPickedNumber(picked, 'score', provenance);
   const isGraderCall = typed === 'message' && attributes.grader_name !== undefined && attributes.grader_name !== null;
 
   const runStatus = typed === 'run' ? readRunStatus(attributes.status, provenance) : null;
