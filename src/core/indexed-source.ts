@@ -28,6 +28,7 @@ import { IndexDb } from './index/index-db';
 import { MAX_WINDOW_ROWS, SessionTrees } from './session-trees';
 import { adaptRecord } from './ingest/adapt-record';
 import { decodeCollectorPayload, describePayloadFormat, type PayloadEncoding } from './ingest/decode-otlp-proto';
+import { parseCsvRecord } from './ingest/frame-csv-records';
 import { readLengthPrefixedPayload } from './ingest/frame-length-prefixed';
 import { parseRecordText } from './ingest/frame-json-records';
 import { nsToUs } from './ingest/parse-time';
@@ -217,6 +218,7 @@ export class IndexedSource {
         line: piece.line,
         isClosed: piece.isClosed,
         encoding: piece.encoding,
+        csvHeader: piece.csvHeader,
       });
     } catch (error) {
       this.info.status = 'failed';
@@ -246,7 +248,7 @@ export class IndexedSource {
     return { consumedBytes: result.consumedBytes, consumedLines: result.consumedLines };
   }
 
-  private refreshCounts(): void {
+  protected refreshCounts(): void {
     const counts = this.db!.getCounts();
     this.info.spans = counts.spans;
     this.info.traces = counts.traces;
@@ -349,10 +351,17 @@ export class IndexedSource {
     const stale = fail<SpanRecord>(`${this.info.name} changed since it was indexed (line ${location.recordLine}); reopen it`);
     let text: string;
     let value: unknown;
-    // A Collector binary record (protobuf and/or zstd) is shown as the OTLP/JSON it decodes to.
+    // A Collector binary record (protobuf and/or zstd) is shown as the OTLP/JSON it decodes to,
+    // a CSV row as the object its header makes of it.
     let payloadEncoding: PayloadEncoding | null = null;
     const payload = readLengthPrefixedPayload(record);
-    if (payload) {
+    const csvHeader = payload ? null : (this.tailer?.getCsvHeader() ?? null);
+    if (csvHeader) {
+      const row = parseCsvRecord(record, csvHeader);
+      if (!row) return stale;
+      value = row;
+      text = JSON.stringify(row, null, 2);
+    } else if (payload) {
       const decoded = decodeCollectorPayload(payload);
       if (!decoded.ok) return stale;
       value = decoded.value;

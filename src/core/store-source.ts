@@ -153,12 +153,7 @@ export class StoreSource extends IndexedSource {
   }
 
   private refreshInfo(): void {
-    const counts = this.db!.getCounts();
-    this.info.spans = counts.spans;
-    this.info.traces = counts.traces;
-    this.info.sessions = counts.sessions;
-    this.info.errors = counts.errors;
-    this.info.logs = counts.logs;
+    this.refreshCounts();
     this.info.bytesRead = this.info.sizeBytes;
   }
 

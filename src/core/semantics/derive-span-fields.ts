@@ -146,7 +146,7 @@ const KAVALAI_NODE_TYPES: Record<string, SpanType> = {
 };
 
 /** kitelogik `audit_log.outcome` → the decision it records (FORMATS.md §7), for rows whose decision JSON is unreadable. */
-const AUDIT_OUTCOME_DECISIONS: Record<string, Decision> = {
+export const AUDIT_OUTCOME_DECISIONS: Readonly<Record<string, Decision>> = {
   allowed: 'allow',
   blocked: 'deny',
   soft_denied: 'soft-deny',

@@ -34,6 +34,7 @@ import { parseAnyTimeToNs } from '../../ingest/parse-time';
 import { readColumnNames } from './read-store-schema';
 import type { StorePointer, StoreReader, StoreRowError, StoreSpan, StoreSpanDetail } from './store-reader';
 import { decodeJsonColumn, describeRow, forEachRowPage, PAGE_ROWS, readText, requireColumns } from './store-row-values';
+import { AUDIT_OUTCOME_DECISIONS } from '../../semantics/derive-span-fields';
 
 const TABLE = 'audit_log';
 const REQUIRED_COLUMNS = ['id', 'session_id', 'tool_name', 'policy_decision_json', 'outcome', 'timestamp'];
@@ -48,17 +49,6 @@ const CONTEXT_KEYS: Record<string, string> = {
   parent_token_id: 'kitelogik.parent_token_id',
   delegation_depth: 'kitelogik.delegation_depth',
   parent_session_id: 'kitelogik.parent_session_id',
-};
-
-/** What an `outcome` says about the decision, for rows whose decision JSON is unreadable. */
-const OUTCOME_DECISIONS: Record<string, 'allow' | 'deny' | 'hitl' | 'soft-deny'> = {
-  allowed: 'allow',
-  blocked: 'deny',
-  soft_denied: 'soft-deny',
-  hitl_queued: 'hitl',
-  hitl_approved: 'hitl',
-  hitl_denied: 'hitl',
-  hitl_timeout: 'hitl',
 };
 
 /** The gate's status message when it failed closed, by the rule that denied (FORMATS.md §7). */
@@ -147,7 +137,7 @@ function readGateStatus(decision: string | null, ruleMatched: unknown): { status
 
 /** allow / deny / hitl / soft-deny from the decision JSON (deny wins), or from the outcome without it. */
 function readDecision(policy: Json | null, outcome: string | null): string | null {
-  if (policy === null || (typeof policy.allow !== 'boolean' && typeof policy.deny !== 'boolean')) return outcome === null ? null : (OUTCOME_DECISIONS[outcome] ?? null);
+  if (policy === null || (typeof policy.allow !== 'boolean' && typeof policy.deny !== 'boolean')) return outcome === null ? null : (AUDIT_OUTCOME_DECISIONS[outcome] ?? null);
   if (policy.deny === true) return 'deny';
   if (policy.allow === true) return 'allow';
   return policy.requires_hitl === true ? 'hitl' : 'soft-deny';
