@@ -20,8 +20,10 @@ export interface IndexJob {
    * end is then an error rather than a pending record.
    */
   isClosed: boolean;
-  /** How the piece's records are delimited: JSON values, or Collector length prefixes (binary). */
+  /** How the piece's records are delimited: JSON values, Collector length prefixes (binary), or CSV rows. */
   encoding: RecordEncoding;
+  /** A CSV file's column names (its first row), for pieces that start after it. */
+  csvHeader?: readonly string[];
 }
 
 export interface CloseDbJob {

@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { IndexDb } from './index/index-db';
 import { runIndexStoreJob } from './index-store-job';
 import { describePayloadFormat, type PayloadEncoding } from './ingest/decode-otlp-proto';
+import { frameCsvRecords } from './ingest/frame-csv-records';
 import { frameJsonRecords, type FramedRecord } from './ingest/frame-json-records';
 import { frameLengthPrefixedRecords } from './ingest/frame-length-prefixed';
 import { createIngestResult, ingestRecord, type IngestResult } from './ingest/ingest-records';
@@ -40,7 +41,9 @@ export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
   const framed =
     job.encoding === 'length-prefixed'
       ? frameLengthPrefixedRecords(bytes, job.offset, job.line, job.isClosed, (record, encoding) => ingestDecodedRecord(record, encoding, ingested))
-      : frameJsonRecords(bytes, job.offset, job.line, job.isClosed, (record) => ingestRecord(record, ingested));
+      : job.encoding === 'csv'
+        ? frameCsvRecords(bytes, job.offset, job.line, job.isClosed, job.csvHeader ?? null, (record) => ingestRecord(record, ingested))
+        : frameJsonRecords(bytes, job.offset, job.line, job.isClosed, (record) => ingestRecord(record, ingested));
   const errors = [...framed.errors, ...ingested.errors].sort((a, b) => a.offset - b.offset);
   const result = db.addBatch(
     ingested.spans,

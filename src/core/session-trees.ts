@@ -7,9 +7,15 @@
  * Grade has no real `grader.criterion` child: records arrive in any order, so this is decided
  * each time a tree is built, and a real criterion appended later hides them. They are rows,
  * not spans of the source: `totalSpans` (like every span count) leaves them out.
+ *
+ * A span whose id is its own trace's id stands for the trace itself (a Langfuse trace row,
+ * FORMATS.md §5.3): the trace's other parentless spans are drawn under it, and when it is an
+ * instant (a trace row records when the trace began, not how long it ran) it is drawn to the end
+ * of its trace. Without such a span those spans stay roots, never orphans. A score (a grader
+ * recorded as a moment) is given after what it scores, so it is never flagged outside its parent.
  */
 import type { WaterfallQuery, WaterfallRow, WaterfallWindow } from '../shared/contract/wire-types';
-import { buildSpanTree, flattenSpanTree, type FlatRows, type SpanTree } from '../shared/model/span-tree';
+import { buildSpanTree, flattenSpanTree, type FlatRows, type SpanTree, type SpanTreeInput } from '../shared/model/span-tree';
 import type { IndexDb, IndexedSpanRow, SpanTreeRow } from './index/index-db';
 
 const TREE_CACHE_SIZE = 4;
@@ -18,6 +24,7 @@ const SKEW_TOLERANCE_US = 1;
 export const MAX_WINDOW_ROWS = 2000;
 
 interface CachedTree {
+  sessionId: string;
   version: number;
   spans: SpanTreeRow[];
   /** Spans of the source in the tree (synthesised criteria not counted). */
@@ -30,6 +37,8 @@ interface CachedTree {
   /** Span index -> row of `flat`, built on first reveal. */
   rowOf: Map<number, number> | null;
   indexByKey: Map<number, number>;
+  /** End of each trace whose trace-root row is drawn to it, read on first use. */
+  traceEndUs: Map<string, number | null>;
 }
 
 /** Leaves out synthesised criteria whose Grade (their parent) has a real criterion child. */
@@ -42,6 +51,18 @@ export function hideSupersededCriteria<T extends Pick<SpanTreeRow, 'traceId' | '
   }
   if (!hasSynthesized || gradesWithReal.size === 0) return spans;
   return spans.filter((span) => span.criterion !== 1 || !gradesWithReal.has(`${span.traceId}\u0000${span.parentSpanId}`));
+}
+
+/**
+ * Hangs each trace's parentless spans under the span that stands for the trace (its id is the
+ * trace id), when there is one; the spans are otherwise returned as they are.
+ */
+export function adoptByTraceRoots<T extends SpanTreeInput>(spans: T[]): T[] {
+  let traceRoots: Set<string> | null = null;
+  for (const span of spans) if (span.parentSpanId === null && span.spanId === span.traceId) (traceRoots ??= new Set()).add(span.traceId);
+  if (traceRoots === null) return spans;
+  const roots = traceRoots;
+  return spans.map((span) => (span.parentSpanId === null && span.spanId !== span.traceId && roots.has(span.traceId) ? { ...span, parentSpanId: span.traceId } : span));
 }
 
 function buildRowIndex(flat: FlatRows): Map<number, number> {
@@ -79,7 +100,7 @@ export class SessionTrees {
     if (spans.length === 0) return null;
     let spanCount = 0;
     for (const span of spans) if (span.criterion !== 1) spanCount++;
-    const tree = buildSpanTree(spans);
+    const tree = buildSpanTree(adoptByTraceRoots(spans));
     const bounds = this.readDb().querySessionBounds(sessionId, traceId);
     let startUs = bounds.startUs ?? Infinity;
     let endUs = bounds.endUs ?? -Infinity;
@@ -90,10 +111,26 @@ export class SessionTrees {
       if (drawStart > endUs) endUs = drawStart;
       indexByKey.set(spans[i].spanKey, i);
     }
-    const entry: CachedTree = { version, spans, spanCount, tree, startUs, endUs, flatKey: null, flat: null, rowOf: null, indexByKey };
+    const entry: CachedTree = { sessionId, version, spans, spanCount, tree, startUs, endUs, flatKey: null, flat: null, rowOf: null, indexByKey, traceEndUs: new Map() };
     this.trees.set(cacheKey, entry);
     if (this.trees.size > TREE_CACHE_SIZE) this.trees.delete(this.trees.keys().next().value!);
     return entry;
+  }
+
+  /**
+   * The end a span is drawn to: its own, except for an instant trace root with spans under it,
+   * which reaches the end of its trace.
+   */
+  private drawEndUs(entry: CachedTree, index: number, fields: IndexedSpanRow): number | null {
+    const span = entry.spans[index];
+    const isTraceRoot = span.spanId === span.traceId && entry.tree.parent[index] === -1 && entry.tree.children[index].length > 0;
+    if (!isTraceRoot || fields.endUs === null || fields.endUs !== fields.startUs) return fields.endUs;
+    let traceEndUs = entry.traceEndUs.get(span.traceId);
+    if (traceEndUs === undefined) {
+      traceEndUs = this.readDb().querySessionBounds(entry.sessionId, span.traceId).endUs;
+      entry.traceEndUs.set(span.traceId, traceEndUs);
+    }
+    return traceEndUs !== null && traceEndUs > fields.endUs ? traceEndUs : fields.endUs;
   }
 
   private toRow(
@@ -107,12 +144,15 @@ export class SessionTrees {
     const span = entry.spans[index];
     const parent = entry.tree.parent[index];
     const startUs = entry.tree.drawStartUs[index];
+    const drawEndUs = this.drawEndUs(entry, index, fields);
     let isOutsideParent = false;
-    if (parent !== -1 && parentFields) {
+    // A score recorded as a moment is given after what it scores, not within it: never skew.
+    const isScore = fields.spanType === 'grader' && fields.startUs !== null && fields.endUs === fields.startUs;
+    if (parent !== -1 && parentFields && !isScore) {
       const parentStartUs = entry.tree.drawStartUs[parent];
+      const parentEndUs = this.drawEndUs(entry, parent, parentFields);
       isOutsideParent =
-        startUs < parentStartUs - SKEW_TOLERANCE_US ||
-        (fields.endUs !== null && parentFields.endUs !== null && fields.endUs > parentFields.endUs + SKEW_TOLERANCE_US);
+        startUs < parentStartUs - SKEW_TOLERANCE_US || (fields.endUs !== null && parentEndUs !== null && fields.endUs > parentEndUs + SKEW_TOLERANCE_US);
     }
     return {
       spanKey: String(span.spanKey),
@@ -125,7 +165,7 @@ export class SessionTrees {
       status: fields.status,
       startUs,
       // A finished span written without any times is drawn as an instant, not as running.
-      endUs: fields.endUs ?? (span.startUs === null && fields.status !== 'unset' ? startUs : null),
+      endUs: drawEndUs ?? (span.startUs === null && fields.status !== 'unset' ? startUs : null),
       childCount: entry.tree.children[index].length,
       isCollapsed: collapsed.has(span.spanKey),
       isOrphan: entry.tree.isOrphan[index],

@@ -137,6 +137,23 @@ describe('tracelight summary on Langfuse observations_v2', () => {
   });
 });
 
+describe('tracelight summary on Langfuse CSV exports', () => {
+  it('reads an observations CSV by its header row', async () => {
+    const { code, report } = await runSummary(join(FIXTURES, 'langfuse', 'csv-observations.csv'));
+    expect(code).toBe(0);
+    expect(report.sources[0]).toMatchObject({ format: 'langfuse', spans: 4, traces: 1, errors: 0 });
+    expect(report.totals).toMatchObject({ inputTokens: 42, outputTokens: 7 });
+  });
+
+  it('exits 1 on a CSV of other columns, and names them', async () => {
+    const path = join(temp.path, 'people.csv');
+    writeFileSync(path, 'name,age\nann,3\n');
+    const { code, report } = await runSummary(path);
+    expect(code).toBe(1);
+    expect(report.sources[0].errorSamples[0].reason).toBe('not a trace format Tracelight knows: CSV columns name, age');
+  });
+});
+
 describe('tracelight summary on an unknown JSON shape', () => {
   it('exits 1 and says which keys it did not recognise', async () => {
     const path = join(temp.path, 'hello.jsonl');

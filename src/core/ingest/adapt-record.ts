@@ -2,14 +2,15 @@
  * Classifies one framed JSON value by its shape (never by file name) and hands it to the
  * matching adapter, in the order of FORMATS.md §1 (Phoenix before typed spans: both have
  * `span_kind`). Langfuse observations are tested before Zipkin: an API observation has Zipkin's
- * `traceId` + `id`, and its `parentObservationId` + `type` are the more specific marks. Zipkin,
+ * `traceId` + `id`, and its `parentObservationId` + `type` are the more specific marks (a Langfuse
+ * trace row has no `traceId`, and a score's `dataType` is no Zipkin field). Zipkin,
  * Jaeger and Langfuse arrays are adapted as a whole (Zipkin and Jaeger repair ids across their
  * elements); any other array is classified element by element.
  */
 import { adaptJaegerDocument, adaptJaegerSpans, adaptJaegerTraces, isJaegerDocument, isJaegerSpan, isJaegerTraceList } from './adapt-jaeger';
 import { adaptOtelLog, isOtelLogRecord, type NormalizedLog } from './adapt-otel-log';
 import { adaptKitelogikSpanDict, isKitelogikSpanDict } from './adapt-kitelogik-spans';
-import { adaptLangfuseRecord, isLangfuseObservation, isLangfuseRecord } from './adapt-langfuse';
+import { adaptLangfuseRecord, isLangfuseRecord, isLangfuseRow, isLangfuseScore, isLangfuseTraceRow } from './adapt-langfuse';
 import { adaptMlflowRecord, isMlflowRecord } from './adapt-mlflow';
 import { adaptOtelConsoleSpan, isOtelConsoleSpan } from './adapt-otel-console';
 import { adaptOtelJsConsoleSpan, adaptOtelJsSpan, isOtelJsConsoleSpan, isOtelJsSpan } from './adapt-otel-js';
@@ -36,10 +37,12 @@ function describeKeys(value: unknown): string {
 
 const trace = (format: FormatName, spans: NormalizedSpan[]): AdaptResult => ({ isTrace: true, format, spans });
 
-/** An observation without an id cannot be placed in its trace: it is reported, not given an empty id. */
+/** A row without an id cannot be placed in its trace: it is reported, not given an empty id. */
 function adaptLangfuse(value: Json | unknown[]): AdaptResult {
   const spans = adaptLangfuseRecord(value);
-  return spans.length > 0 ? trace('langfuse', spans) : { isTrace: false, isSkipped: false, reason: 'a Langfuse observation without an id' };
+  if (spans.length > 0) return trace('langfuse', spans);
+  const what = isLangfuseTraceRow(value) ? 'trace' : isLangfuseScore(value) ? 'score' : 'observation';
+  return { isTrace: false, isSkipped: false, reason: `a Langfuse ${what} without an id` };
 }
 
 function adaptObject(value: Json): AdaptResult {
@@ -63,7 +66,7 @@ function adaptObject(value: Json): AdaptResult {
 function adaptWholeArray(list: unknown[]): AdaptResult | null {
   const first = list.find((element) => element !== null && typeof element === 'object' && !Array.isArray(element));
   if (first === undefined) return null;
-  if (isLangfuseObservation(first)) return adaptLangfuse(list);
+  if (isLangfuseRow(first)) return adaptLangfuse(list);
   if (isZipkinSpan(first)) return trace('zipkin', adaptZipkinSpans(list));
   if (isJaegerSpan(first)) return trace('jaeger', adaptJaegerSpans(list));
   if (isJaegerTraceList(list)) return trace('jaeger', adaptJaegerTraces(list));

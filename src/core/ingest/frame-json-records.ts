@@ -16,6 +16,7 @@
  * The framer keeps no bytes itself: it reports how far it consumed, and the caller re-feeds
  * the unconsumed tail (a partial last record) together with the next bytes.
  */
+import { describeCsvHeaderLine } from './frame-csv-records';
 import { parseJsonLenient, repairSurrogates } from './parse-json-lenient';
 import { parseNodeInspect } from './parse-node-inspect';
 
@@ -223,7 +224,9 @@ export function frameJsonRecords(
       const newline = bytes.indexOf(NEWLINE, pos);
       if (newline === -1 && !isFinal) break;
       const stop = newline === -1 ? end : newline;
-      addError(pos, stop, line, 'not JSON: a line that does not start a JSON object or array');
+      // A file's first line of column names is a CSV no adapter knows (Langfuse CSV is framed apart).
+      const csvReason = line === 1 ? describeCsvHeaderLine(bytes.toString('utf8', pos, stop)) : null;
+      addError(pos, stop, line, csvReason ?? 'not JSON: a line that does not start a JSON object or array');
       pos = stop;
       consumedBytes = pos;
       consumedLines = line - baseLine;

@@ -29,8 +29,8 @@ const PROTOBUF_FIELD_1_BYTES = 0x0a;
 const OPEN_BRACE = 0x7b;
 const EXCERPT_BYTES = 24;
 
-/** How a file's records are delimited: JSON values (lines, dumps, arrays), or Collector length prefixes. */
-export type RecordEncoding = 'json' | 'length-prefixed';
+/** How a file's records are delimited: JSON values (lines, dumps, arrays), Collector length prefixes, or CSV rows under a header. */
+export type RecordEncoding = 'json' | 'length-prefixed' | 'csv';
 
 export interface LengthPrefixedRecord {
   /** Absolute offset of the length prefix. */

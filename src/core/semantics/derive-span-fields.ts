@@ -557,7 +557,8 @@ export function deriveSpanFields(name: string, attributes: Attributes): SpanFiel
   const isGraderCall = typed === 'message' && attributes.grader_name !== undefined && attributes.grader_name !== null;
 
   const runStatus = typed === 'run' ? readRunStatus(attributes.status, provenance) : null;
-  const tags = readTags(typed === 'run' ? attributes.tags : attributes['tag.tags']);
+  // Searchable tags: a typed run's, OpenInference's, a Langfuse trace's.
+  const tags = readTags(typed === 'run' ? attributes.tags : (attributes['tag.tags'] ?? attributes['langfuse.trace.tags']));
   const meta = typed === 'run' ? readMeta(attributes.meta) : null;
   const criterion = typed === 'criterion' ? (attributes[SYNTHESIZED_ATTRIBUTE] === true ? 'synthesized' : 'real') : null;
 

@@ -15,12 +15,20 @@
  * complete record instead, by walking the length prefixes, and its pieces are marked so the
  * workers frame them the same way. A record its writer has not finished waits for more bytes.
  *
+ * A file whose first line is a CSV header naming Langfuse export columns (FORMATS.md §5.3) is
+ * CSV: its header is read once, and each piece carries it, since a piece starting mid-file has
+ * none. It is cut after its last complete row (a line break outside quotes: a quoted field may
+ * hold line breaks). The row after the cut may be unfinished and waits like any open tail. A
+ * first line still being written, with no line break yet, is waited for before deciding.
+ *
  * A file that shrank below the offset (truncated) or was replaced (rotated: a new inode) is
  * read again from the start after a reset. The file is only ever opened for reading.
  */
 import { promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { readLangfuseCsvHeader } from '../ingest/adapt-langfuse';
+import { findLastCsvRowEnd } from '../ingest/frame-csv-records';
 import { frameLengthPrefixed, isLengthPrefixedHead, type RecordEncoding } from '../ingest/frame-length-prefixed';
 
 export interface TailPosition {
@@ -38,6 +46,8 @@ export interface TailPiece {
   isClosed: boolean;
   /** How its records are delimited (the whole file's encoding, detected from its first bytes). */
   encoding: RecordEncoding;
+  /** A CSV file's column names (its first row), for pieces that start after it. */
+  csvHeader?: readonly string[];
 }
 
 export interface PieceOutcome {
@@ -72,6 +82,8 @@ const RECHECK_AFTER_CHANGE_MS = 60;
 const NEWLINE = 0x0a;
 /** Enough of a file's start to tell a length-prefixed record from text. */
 const ENCODING_HEAD_BYTES = 8;
+/** Enough of a file's start to hold a CSV header row (Langfuse's are well under 1 KB). */
+const CSV_HEADER_MAX_BYTES = 64 * 1024;
 
 /** Index just after the last "\n" that is followed by "{", or -1. */
 function findLastRecordStart(bytes: Buffer, length: number): number {
@@ -97,11 +109,18 @@ function isArrayFile(bytes: Buffer, length: number): boolean {
   return i < length && bytes[i] === 0x5b;
 }
 
-/** The file's record encoding, from its first bytes (never from its name). */
-async function readEncoding(handle: fs.FileHandle, size: number): Promise<RecordEncoding> {
-  const head = Buffer.alloc(Math.min(ENCODING_HEAD_BYTES, size));
+/**
+ * The file's record encoding (and a CSV file's header), from its first bytes, never from its
+ * name; null while the first line is still being written and could be a CSV header (`isGrowing`).
+ */
+async function readEncoding(handle: fs.FileHandle, size: number, isGrowing: boolean): Promise<{ encoding: RecordEncoding; csvHeader: string[] | null } | null> {
+  const head = Buffer.alloc(Math.min(CSV_HEADER_MAX_BYTES, size));
   const { bytesRead } = await handle.read(head, 0, head.length, 0);
-  return isLengthPrefixedHead(head.subarray(0, bytesRead)) ? 'length-prefixed' : 'json';
+  const bytes = head.subarray(0, bytesRead);
+  if (isLengthPrefixedHead(bytes.subarray(0, ENCODING_HEAD_BYTES))) return { encoding: 'length-prefixed', csvHeader: null };
+  const csvHeader = readLangfuseCsvHeader(bytes, !isGrowing || bytesRead === CSV_HEADER_MAX_BYTES);
+  if (csvHeader === 'pending') return null;
+  return csvHeader ? { encoding: 'csv', csvHeader } : { encoding: 'json', csvHeader: null };
 }
 
 export class FileTailer {
@@ -109,6 +128,8 @@ export class FileTailer {
   private inode: number | null;
   /** Detected on the first read of a non-empty file, again after a reset. */
   private encoding: RecordEncoding | null = null;
+  /** A CSV file's header row, read with its encoding. */
+  private csvHeader: string[] | null = null;
   private watcher: FSWatcher | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private recheckTimer: NodeJS.Timeout | null = null;
@@ -134,6 +155,11 @@ export class FileTailer {
 
   getInode(): number | null {
     return this.inode;
+  }
+
+  /** The column names of a CSV file (null until known, and for any other encoding). */
+  getCsvHeader(): readonly string[] | null {
+    return this.csvHeader;
   }
 
   /**
@@ -262,8 +288,14 @@ export class FileTailer {
           if (this.position.offset >= size) break;
         }
         // Decided once the file has bytes (here it has), and kept until a reset.
-        this.encoding ??= await readEncoding(handle, size);
+        if (this.encoding === null) {
+          const detected = await readEncoding(handle, size, this.options.watch);
+          if (!detected) break; // a first line still being written: wait for its end
+          this.encoding = detected.encoding;
+          this.csvHeader = detected.csvHeader;
+        }
         const encoding = this.encoding;
+        const csvHeader = this.csvHeader ?? undefined;
         const length = Math.min(want, size - this.position.offset);
         const bytes = Buffer.allocUnsafeSlow(length);
         const { bytesRead } = await handle.read(bytes, 0, length, this.position.offset);
@@ -289,11 +321,16 @@ export class FileTailer {
           this.position = { offset: this.position.offset + bytesRead, line: this.position.line + 1 };
           continue;
         }
-        isArray ??= isArrayFile(bytes, bytesRead);
-        const cut = isArray ? -1 : findLastRecordStart(bytes, bytesRead);
+        let cut: number;
+        if (encoding === 'csv') {
+          cut = findLastCsvRowEnd(bytes, bytesRead);
+        } else {
+          isArray ??= isArrayFile(bytes, bytesRead);
+          cut = isArray ? -1 : findLastRecordStart(bytes, bytesRead);
+        }
         if (cut > 0) {
           const lines = countNewlines(bytes, cut);
-          await this.dispatch({ bytes, lengthBytes: cut, offset: this.position.offset, line: this.position.line, isClosed: true, encoding });
+          await this.dispatch({ bytes, lengthBytes: cut, offset: this.position.offset, line: this.position.line, isClosed: true, encoding, csvHeader });
           this.position = { offset: this.position.offset + cut, line: this.position.line + lines };
           want = CHUNK_BYTES;
           continue;
@@ -307,7 +344,7 @@ export class FileTailer {
         await this.drain();
         const start = this.position;
         const outcome = await this.handlers
-          .onPiece({ bytes, lengthBytes: bytesRead, offset: start.offset, line: start.line, isClosed: !this.options.watch, encoding })
+          .onPiece({ bytes, lengthBytes: bytesRead, offset: start.offset, line: start.line, isClosed: !this.options.watch, encoding, csvHeader })
           .catch(() => ({ consumedBytes: 0, consumedLines: 0 }));
         this.position = { offset: start.offset + outcome.consumedBytes, line: start.line + outcome.consumedLines };
         if (outcome.consumedBytes < bytesRead) break; // a partial record: wait for its writer
@@ -324,6 +361,7 @@ export class FileTailer {
     await this.drain();
     this.position = { offset: 0, line: 1 };
     this.encoding = null;
+    this.csvHeader = null;
     await this.handlers.onReset(reason);
   }
 

@@ -5,12 +5,14 @@
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { readLangfuseCsvHeader } from '../ingest/adapt-langfuse';
 
 const SNIFF_BYTES = 4096;
 
 /**
  * True when the file's first non-blank character starts a JSON object or array (after any
- * BOM), or when it is an SQLite database (run databases are detected by their tables later).
+ * BOM), when its first line is the CSV header of a Langfuse export, or when it is an SQLite
+ * database (run databases are detected by their tables later).
  */
 export async function looksLikeTraceFile(path: string): Promise<boolean> {
   let handle: fs.FileHandle | null = null;
@@ -20,7 +22,8 @@ export async function looksLikeTraceFile(path: string): Promise<boolean> {
     const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
     if (buffer.toString('latin1', 0, 16) === 'SQLite format 3\0') return true;
     const text = buffer.toString('utf8', 0, bytesRead).replace(/^\uFEFF/, '').trimStart();
-    return text.startsWith('{') || text.startsWith('[');
+    if (text.startsWith('{') || text.startsWith('[')) return true;
+    return Array.isArray(readLangfuseCsvHeader(buffer.subarray(0, bytesRead), bytesRead < SNIFF_BYTES));
   } catch {
     return false;
   } finally {

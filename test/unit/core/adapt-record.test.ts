@@ -27,6 +27,14 @@ describe('adaptRecord detection', () => {
     ['Langfuse API observation, not Zipkin despite traceId + id', { id: 'o1', traceId: 't1', parentObservationId: null, type: 'SPAN', timestamp: 1 }, 'langfuse'],
     ['Langfuse API list', { data: [{ id: 'o1', traceId: 't1', parentObservationId: null, type: 'EVENT' }], meta: { page: 1 } }, 'langfuse'],
     ['Langfuse API array', [{ id: 'o1', traceId: 't1', parentObservationId: null, type: 'SPAN' }], 'langfuse'],
+    ['Langfuse trace row', { id: 't1', timestamp: '2025-03-14 10:00:00', name: 'agent', session_id: 's1', user_id: null, release: null }, 'langfuse'],
+    ['Langfuse trace rows as one JSON array', [{ id: 't1', timestamp: '2025-03-14 10:00:00', project_id: 'p', public: false }], 'langfuse'],
+    ['Langfuse API trace list', { data: [{ id: 't1', timestamp: '2025-03-14T10:00:00Z', sessionId: 's', userId: 'u', observations: ['o1'] }], meta: {} }, 'langfuse'],
+    ['Langfuse score row', { id: 's1', trace_id: 't1', observation_id: null, name: 'accuracy', value: 0.9, data_type: 'NUMERIC' }, 'langfuse'],
+    ['Langfuse session score', { id: 's1', session_id: 'sess', name: 'csat', value: 4, data_type: 'NUMERIC', timestamp: '2025-03-14 10:00:00' }, 'langfuse'],
+    ['Langfuse API score, not Zipkin despite traceId + id + timestamp', { id: 's1', traceId: 't1', name: 'ok', value: 1, dataType: 'BOOLEAN', timestamp: 1 }, 'langfuse'],
+    ['Langfuse CSV row (every value text)', { id: 's1', trace_id: 't1', observation_id: '', session_id: '', name: 'ok', value: '1', data_type: 'BOOLEAN', string_value: 'True' }, 'langfuse'],
+    ['Zipkin span with tags and a timestamp stays Zipkin', { traceId: HEX32, id: HEX16, timestamp: 1778486537000000, name: 'get', tags: { user_id: 'u', session_id: 's' } }, 'zipkin'],
     ['kitelogik finished span', { trace_id: HEX32, span_id: HEX16, name: 'x', start_ms: 1714291200000 }, 'kitelogik-spans'],
     ['typed span by span_kind', { trace_id: 'trc_1', span_id: 'm1', span_kind: 'message', role: 'user' }, 'typed-agent'],
     ['typed span by span_name under attributes', { trace_id: 'trc_1', span_id: 'm1', attributes: { span_name: 'message.user' } }, 'typed-agent'],
@@ -57,10 +65,18 @@ describe('adaptRecord detection', () => {
     ['a bare number', 42, 'not a trace format Tracelight knows: a bare number'],
     ['an array of unknown objects', [{ foo: 1 }], 'not a trace format Tracelight knows: an array of 1 values'],
     ['a Langfuse observation without an id', { trace_id: 't1', parent_observation_id: null, type: 'SPAN' }, 'a Langfuse observation without an id'],
+    ['a Langfuse trace without an id', { id: '', timestamp: '2025-03-14 10:00:00', session_id: 's', user_id: 'u' }, 'a Langfuse trace without an id'],
+    ['a Langfuse score without an id', { id: null, trace_id: 't', name: 'n', value: 1, data_type: 'NUMERIC' }, 'a Langfuse score without an id'],
+    ['a row with an id and a timestamp is not a trace on one trace-like field', { id: 'x', timestamp: 1, user_id: 'u' }, 'not a trace format Tracelight knows: top-level keys id, timestamp, user_id'],
   ];
   for (const [name, value, reason] of unknown) {
     it(name, () => expect(adaptRecord(value)).toEqual({ isTrace: false, isSkipped: false, reason }));
   }
+
+  it('reads a Langfuse trace whose latency is out of range as an instant', () => {
+    const result = adaptRecord({ id: 't', timestamp: '2025-03-14 10:00:00', sessionId: 's', userId: 'u', latency: 1e300 });
+    expect(result.isTrace && result.spans.map((span) => [span.startNs, span.endNs])).toEqual([[1741946400000000000n, 1741946400000000000n]]);
+  });
 
   it('never throws on hostile shapes', () => {
     const shapes: unknown[] = [
@@ -74,6 +90,9 @@ describe('adaptRecord detection', () => {
       { span_kind: 'message', attributes: null, start_time: {}, duration_ms: -1 },
       { id: {}, trace_id: [], parent_observation_id: 5, type: 'SPAN', metadata: '{bad', usage_details: [1], start_time: {}, end_time: 'x' },
       { data: [{ id: 'o', traceId: 1, parentObservationId: null, type: 'EVENT', metadata: [null], costDetails: 'x' }, null] },
+      { id: 5, timestamp: {}, session_id: [], user_id: {}, metadata: '{"a":', tags: 7, latency: 'x', input: [null] },
+      { id: {}, trace_id: 3, name: [], value: {}, data_type: 1, string_value: [], comment: {}, observation_id: {}, timestamp: 'x' },
+      [{ id: 't', timestamp: 1, session_id: 's', user_id: 'u' }, null, 3, { id: 's', trace_id: 't', name: 'n', value: 'x', data_type: 'NUMERIC' }],
     ];
     for (const shape of shapes) expect(() => adaptRecord(shape)).not.toThrow();
   });

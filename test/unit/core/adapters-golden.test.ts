@@ -6,7 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readLangfuseCsvHeader } from '../../../src/core/ingest/adapt-langfuse';
 import { adaptRecord } from '../../../src/core/ingest/adapt-record';
+import { frameCsvRecords } from '../../../src/core/ingest/frame-csv-records';
 import { frameJsonRecords } from '../../../src/core/ingest/frame-json-records';
 import type { FormatName, NormalizedSpan } from '../../../src/core/ingest/normalized-span';
 
@@ -16,10 +18,11 @@ function toJson(span: NormalizedSpan): unknown {
   return JSON.parse(JSON.stringify(span, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)));
 }
 
-/** Frames a whole file as the tailer does at its end (isFinal) and adapts every record. */
+/** Frames a whole file as the tailer does at its end (isFinal), as CSV when its header says so, and adapts every record. */
 function readFixture(path: string): { spans: unknown[]; formats: Set<FormatName> } {
   const bytes = readFileSync(path);
-  const framed = frameJsonRecords(bytes, 0, 1, true);
+  const csvHeader = readLangfuseCsvHeader(bytes, true);
+  const framed = Array.isArray(csvHeader) ? frameCsvRecords(bytes, 0, 1, true, csvHeader) : frameJsonRecords(bytes, 0, 1, true);
   const spans: unknown[] = [];
   const formats = new Set<FormatName>();
   for (const record of framed.records) {
@@ -42,17 +45,17 @@ const FORMATS: [FormatName, number][] = [
   ['phoenix', 2],
   ['mlflow', 3],
   ['kitelogik-spans', 2],
-  ['langfuse', 5],
+  ['langfuse', 10],
   ['typed-agent', 2],
 ];
 
 for (const [format, minimum] of FORMATS) {
   describe(`${format} golden fixtures`, () => {
-    const inputs = readdirSync(join(FIXTURES, format)).filter((name) => /\.(jsonl?|log)$/.test(name) && !name.endsWith('.expected.json')).sort();
+    const inputs = readdirSync(join(FIXTURES, format)).filter((name) => /\.(jsonl?|log|csv)$/.test(name) && !name.endsWith('.expected.json')).sort();
     it('has fixtures', () => expect(inputs.length).toBeGreaterThanOrEqual(minimum));
     for (const name of inputs) {
       it(name, () => {
-        const expected = JSON.parse(readFileSync(join(FIXTURES, format, name.replace(/\.(jsonl?|log)$/, '.expected.json')), 'utf8'));
+        const expected = JSON.parse(readFileSync(join(FIXTURES, format, name.replace(/\.(jsonl?|log|csv)$/, '.expected.json')), 'utf8'));
         const { spans, formats } = readFixture(join(FIXTURES, format, name));
         expect(spans).toEqual(expected);
         expect([...formats]).toEqual(spans.length > 0 ? [format] : []);

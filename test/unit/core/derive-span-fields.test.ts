@@ -164,3 +164,16 @@ describe('kitelogik decisions', () => {
   ];
   for (const [name, attributes, expected] of cases) check(name, 'policy_gate.evaluate', attributes, expected);
 });
+
+describe('searchable tags', () => {
+  const cases: [string, Attributes, string[] | null][] = [
+    ['OpenInference tag.tags as a list', { 'tag.tags': ['beta', 'eu'] }, ['beta', 'eu']],
+    ['OpenInference tag.tags as JSON text', { 'tag.tags': '["beta"]' }, ['beta']],
+    ['a Langfuse trace row', { 'langfuse.trace.tags': '["vip", "refund"]' }, ['vip', 'refund']],
+    ['tag.tags wins over a Langfuse trace row', { 'tag.tags': ['a'], 'langfuse.trace.tags': ['b'] }, ['a']],
+    ['no tags', { 'gen_ai.request.model': 'gpt-4o' }, null],
+  ];
+  for (const [name, attributes, tags] of cases) {
+    it(name, () => expect(deriveSpanFields('span', attributes).tags).toEqual(tags));
+  }
+});
