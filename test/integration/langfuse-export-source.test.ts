@@ -6,41 +6,16 @@
  */
 import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WaterfallRow } from '../../src/shared/contract/wire-types';
 import { TraceService } from '../../src/core/trace-service';
-import { makeTempDir } from '../helpers/temp-dir';
+import { useTraceServiceHarness } from '../helpers/use-trace-service-harness';
 import { waitFor } from '../helpers/wait-for';
 
 const FIXTURES = join(__dirname, '../fixtures/langfuse');
 
-let dir: { path: string; remove: () => void };
-let cache: { path: string; remove: () => void };
-let services: TraceService[] = [];
-
-function makeService(watch: boolean): TraceService {
-  const service = new TraceService({ cacheDir: cache.path, watch });
-  services.push(service);
-  return service;
-}
-
-beforeEach(() => {
-  dir = makeTempDir('tracelight-langfuse-');
-  cache = makeTempDir('tracelight-cache-');
-});
-
-afterEach(async () => {
-  await Promise.all(services.map((s) => s.close()));
-  services = [];
-  dir.remove();
-  cache.remove();
-});
-
-async function openOne(service: TraceService, path: string) {
-  const opened = await service.openPath({ path });
-  if (!opened.ok) throw new Error(opened.error);
-  return opened.value[0].sourceId;
-}
+const harness = useTraceServiceHarness('tracelight-langfuse-');
+const { makeService, openOne } = harness;
 
 async function waterfall(service: TraceService, sourceId: string, sessionId: string): Promise<WaterfallRow[]> {
   const window = await service.getWaterfall({ sourceId, sessionId, collapsedKeys: [], offset: 0, limit: 100 });
@@ -58,7 +33,7 @@ async function detailOf(service: TraceService, sourceId: string, row: WaterfallR
 
 /** A fixture copied under a name that says nothing of its format: detection is by content. */
 function copyFixture(name: string, as = 'export-part'): string {
-  const file = join(dir.path, as);
+  const file = join(harness.dir, as);
   copyFileSync(join(FIXTURES, name), file);
   return file;
 }
@@ -69,7 +44,7 @@ describe('TraceService on Langfuse CSV exports', () => {
   it('reads an observations CSV by its header, and reads a row back for its detail', async () => {
     const file = copyFixture('csv-observations.csv');
     const service = makeService(false);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await service.whenIdle();
     expect((await service.listSources())[0]).toMatchObject({ format: 'langfuse', spans: 4, traces: 1, errors: 0, bytesRead: readFileSync(file).length });
     const rows = await waterfall(service, sourceId, 'trace-csv-1');
@@ -96,10 +71,10 @@ describe('TraceService on Langfuse CSV exports', () => {
     const [header, ...rest] = text.split(/\n(?=")/);
     // Rows start with `"obs-`: a line break inside a quoted field is followed by other text.
     expect(rest.map((row) => row.slice(0, 8))).toEqual(['"obs-gen', '"obs-roo', '"obs-evt', '"obs-too']);
-    const file = join(dir.path, 'live-export');
+    const file = join(harness.dir, 'live-export');
     writeFileSync(file, '');
     const service = makeService(true);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 
     appendFileSync(file, header.slice(0, 20));
@@ -133,8 +108,8 @@ describe('TraceService on Langfuse CSV exports', () => {
 
   it('reads a traces CSV with a BOM and CRLF, and a scores CSV whose observations are in another file', async () => {
     const service = makeService(false);
-    const traces = await openOne(service, copyFixture('csv-traces.csv', 'traces-part'));
-    const scores = await openOne(service, copyFixture('csv-scores.csv', 'scores-part'));
+    const { sourceId: traces } = await openOne(service, copyFixture('csv-traces.csv', 'traces-part'));
+    const { sourceId: scores } = await openOne(service, copyFixture('csv-scores.csv', 'scores-part'));
     await service.whenIdle();
     const [traceInfo, scoreInfo] = await service.listSources();
     expect(traceInfo).toMatchObject({ format: 'langfuse', spans: 2, traces: 2, sessions: 1, errors: 0 });
@@ -157,7 +132,7 @@ describe('TraceService on Langfuse CSV exports', () => {
   it('resumes a CSV where it stopped when reopened after rows were appended: later pieces still know the header', async () => {
     const text = readFileSync(join(FIXTURES, 'csv-observations.csv'), 'utf8');
     const split = text.indexOf('"obs-evt"');
-    const file = join(dir.path, 'resume-export');
+    const file = join(harness.dir, 'resume-export');
     writeFileSync(file, text.slice(0, split));
     const before = makeService(false);
     await openOne(before, file);
@@ -167,7 +142,7 @@ describe('TraceService on Langfuse CSV exports', () => {
 
     appendFileSync(file, text.slice(split));
     const after = makeService(false);
-    const sourceId = await openOne(after, file);
+    const { sourceId } = await openOne(after, file);
     await after.whenIdle();
     expect((await after.listSources())[0]).toMatchObject({ format: 'langfuse', spans: 4, errors: 0 });
     const rows = await waterfall(after, sourceId, 'trace-csv-1');
@@ -178,18 +153,18 @@ describe('TraceService on Langfuse CSV exports', () => {
   it('opens the Langfuse CSVs of a folder and leaves other CSVs alone', async () => {
     copyFixture('csv-observations.csv', 'observations.csv');
     copyFixture('csv-scores.csv', 'scores.csv');
-    writeFileSync(join(dir.path, 'people.csv'), 'name,age\nann,3\n');
+    writeFileSync(join(harness.dir, 'people.csv'), 'name,age\nann,3\n');
     const service = makeService(false);
-    const opened = await service.openPath({ path: dir.path });
+    const opened = await service.openPath({ path: harness.dir });
     if (!opened.ok) throw new Error(opened.error);
     expect(opened.value.map((info) => info.name).sort()).toEqual(['observations.csv', 'scores.csv']);
   });
 
   it('names the columns of a CSV that is no Langfuse export', async () => {
-    const file = join(dir.path, 'people.csv');
+    const file = join(harness.dir, 'people.csv');
     writeFileSync(file, 'name,age,city\nann,3,Oslo\n');
     const service = makeService(false);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await service.whenIdle();
     expect((await service.listSources())[0]).toMatchObject({ spans: 0, errors: 2 });
     const errors = await service.listErrors({ sourceId, offset: 0, limit: 10 });
@@ -201,14 +176,14 @@ describe('TraceService on Langfuse trace, observation and score rows together', 
   /** One JSONL file: two trace rows, the observations of blob-observations.jsonl, and the scores. */
   function writeCombined(): string {
     const lines = (name: string) => readFileSync(join(FIXTURES, name), 'utf8').trimEnd().split('\n');
-    const file = join(dir.path, 'langfuse-export.jsonl');
+    const file = join(harness.dir, 'langfuse-export.jsonl');
     writeFileSync(file, `${[...lines('blob-traces.jsonl').slice(0, 2), ...lines('blob-observations.jsonl'), ...lines('blob-scores.jsonl')].join('\n')}\n`);
     return file;
   }
 
   it('hangs the observations and trace scores under the trace row, and scores under their observation', async () => {
     const service = makeService(false);
-    const sourceId = await openOne(service, writeCombined());
+    const { sourceId } = await openOne(service, writeCombined());
     await service.whenIdle();
     // The observation without an id is an error.
     expect((await service.listSources())[0]).toMatchObject({ format: 'langfuse', spans: 13, errors: 1 });
@@ -248,7 +223,7 @@ describe('TraceService on Langfuse trace, observation and score rows together', 
 
   it('keeps an observations-only export as it was: its roots are roots, not orphans', async () => {
     const service = makeService(false);
-    const sourceId = await openOne(service, copyFixture('blob-observations.jsonl', 'observations-only'));
+    const { sourceId } = await openOne(service, copyFixture('blob-observations.jsonl', 'observations-only'));
     await service.whenIdle();
     const rows = await waterfall(service, sourceId, '7f3c2a9e-5b1d-4c8e-9a2f-0d6b4e1c3a57');
     expect(rows.filter((row) => row.depth === 0).map((row) => [row.name, row.isOrphan])).toEqual([['agent-run', false]]);

@@ -5,41 +5,26 @@
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TraceService } from '../../src/core/trace-service';
-import { makeTempDir } from '../helpers/temp-dir';
+import { useTraceServiceHarness } from '../helpers/use-trace-service-harness';
 import { waitFor } from '../helpers/wait-for';
 
 const FIXTURE = join(__dirname, '../fixtures/otel-js-console/sdk1-parent-id.log');
 
-let dir: { path: string; remove: () => void };
-let cache: { path: string; remove: () => void };
-let services: TraceService[] = [];
-
-beforeEach(() => {
-  dir = makeTempDir('tracelight-otel-js-console-');
-  cache = makeTempDir('tracelight-cache-');
-});
-
-afterEach(async () => {
-  await Promise.all(services.map((s) => s.close()));
-  services = [];
-  dir.remove();
-  cache.remove();
-});
+const harness = useTraceServiceHarness('tracelight-otel-js-console-');
+const { makeService, openOne } = harness;
 
 async function open(file: string, watch: boolean): Promise<{ service: TraceService; sourceId: string }> {
-  const service = new TraceService({ cacheDir: cache.path, watch });
-  services.push(service);
-  const opened = await service.openPath({ path: file });
-  if (!opened.ok) throw new Error(opened.error);
-  return { service, sourceId: opened.value[0].sourceId };
+  const service = makeService(watch);
+  const { sourceId } = await openOne(service, file);
+  return { service, sourceId };
 }
 
 describe('OTel-JS console output', () => {
   it('is indexed, and each span reads back from its record as written', async () => {
     const text = readFileSync(FIXTURE, 'utf8');
-    const file = join(dir.path, 'agent.log');
+    const file = join(harness.dir, 'agent.log');
     writeFileSync(file, `> node index.js\n${text}`);
     const { service, sourceId } = await open(file, false);
     await service.whenIdle();
@@ -70,7 +55,7 @@ describe('OTel-JS console output', () => {
   it('waits for a record written in pieces while the file grows', async () => {
     const text = readFileSync(FIXTURE, 'utf8');
     const firstEnd = text.indexOf('\n}\n') + 3;
-    const file = join(dir.path, 'live.log');
+    const file = join(harness.dir, 'live.log');
     writeFileSync(file, text.slice(0, firstEnd));
     const { service } = await open(file, true);
     await waitFor(async () => (await service.listSources())[0]?.spans === 1, 'the first span');

@@ -5,41 +5,16 @@
  */
 import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TraceService } from '../../src/core/trace-service';
 import { encodeRequestProto, lengthPrefixed } from '../fixtures/otlp-proto/make-fixtures';
-import { makeTempDir } from '../helpers/temp-dir';
+import { useTraceServiceHarness } from '../helpers/use-trace-service-harness';
 import { waitFor } from '../helpers/wait-for';
 
 const FIXTURES = join(__dirname, '../fixtures/otlp-proto');
 
-let dir: { path: string; remove: () => void };
-let cache: { path: string; remove: () => void };
-let services: TraceService[] = [];
-
-function makeService(watch: boolean): TraceService {
-  const service = new TraceService({ cacheDir: cache.path, watch });
-  services.push(service);
-  return service;
-}
-
-beforeEach(() => {
-  dir = makeTempDir('tracelight-proto-');
-  cache = makeTempDir('tracelight-cache-');
-});
-
-afterEach(async () => {
-  await Promise.all(services.map((s) => s.close()));
-  services = [];
-  dir.remove();
-  cache.remove();
-});
-
-async function openOne(service: TraceService, path: string) {
-  const opened = await service.openPath({ path });
-  if (!opened.ok) throw new Error(opened.error);
-  return opened.value[0].sourceId;
-}
+const harness = useTraceServiceHarness('tracelight-proto-');
+const { makeService, openOne } = harness;
 
 async function waterfall(service: TraceService, sourceId: string, sessionId: string) {
   const window = await service.getWaterfall({ sourceId, sessionId, collapsedKeys: [], offset: 0, limit: 100 });
@@ -63,7 +38,7 @@ function readRecords(name: string): Buffer[] {
 
 /** A copy of a fixture under a name that says nothing of its format: detection is by content. */
 function copyFixture(name: string): string {
-  const file = join(dir.path, 'collector-output');
+  const file = join(harness.dir, 'collector-output');
   copyFileSync(join(FIXTURES, name), file);
   return file;
 }
@@ -79,7 +54,7 @@ describe('TraceService on Collector binary files', () => {
     it(`opens ${format} output: sessions, the span tree, and a span's detail decoded back from the file`, async () => {
       const file = copyFixture(fixture);
       const service = makeService(false);
-      const sourceId = await openOne(service, file);
+      const { sourceId } = await openOne(service, file);
       await service.whenIdle();
       const [info] = await service.listSources();
       expect(info).toMatchObject({ format, spans: 5, traces: 2, errors: 0, status: 'idle', bytesRead: readFileSync(file).length });
@@ -108,7 +83,7 @@ describe('TraceService on Collector binary files', () => {
 
   it('reports a record cut short at the end of a finished file, keeping the records before it', async () => {
     const service = makeService(false);
-    const sourceId = await openOne(service, copyFixture('truncated-tail.bin'));
+    const { sourceId } = await openOne(service, copyFixture('truncated-tail.bin'));
     await service.whenIdle();
     expect((await service.listSources())[0]).toMatchObject({ format: 'otlp-proto', spans: 2, errors: 1 });
     const errors = await service.listErrors({ sourceId, offset: 0, limit: 10 });
@@ -117,10 +92,10 @@ describe('TraceService on Collector binary files', () => {
   });
 
   it('follows a collector appending zstd records: a partial record waits, the next one re-parents', async () => {
-    const file = join(dir.path, 'live-output');
+    const file = join(harness.dir, 'live-output');
     writeFileSync(file, '');
     const service = makeService(true);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     const [first, second] = readRecords('collector-proto-zstd.bin');
 
     // Request 2 first: the tool span's parent is not in the file yet.
@@ -149,10 +124,10 @@ describe('TraceService on Collector binary files', () => {
         }),
       );
     const big = request('00000000000000a1', 'big-1');
-    const file = join(dir.path, 'big-output');
+    const file = join(harness.dir, 'big-output');
     writeFileSync(file, Buffer.concat([big, request('00000000000000a2', 'big-2').subarray(0, 1000)]));
     const service = makeService(true);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await waitFor(async () => (await service.listSources())[0].spans === 1, 'the first big record');
     appendFileSync(file, request('00000000000000a2', 'big-2').subarray(1000));
     await waitFor(async () => (await service.listSources())[0].spans === 2, 'the second big record');
@@ -167,7 +142,7 @@ describe('TraceService on Collector binary files', () => {
 
   it('resumes a binary file where it stopped when reopened after the collector appended', async () => {
     const [first, second] = readRecords('collector-proto.bin');
-    const file = join(dir.path, 'resume-output');
+    const file = join(harness.dir, 'resume-output');
     writeFileSync(file, first);
     const before = makeService(false);
     await openOne(before, file);

@@ -6,35 +6,14 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TraceService } from '../../src/core/trace-service';
+import { describe, expect, it } from 'vitest';
 import type { TraceEvents } from '../../src/shared/contract/trace-api';
-import { makeTempDir } from '../helpers/temp-dir';
+import { useTraceServiceHarness } from '../helpers/use-trace-service-harness';
 import { waitFor } from '../helpers/wait-for';
 import { execSqliteElsewhere, writeSqliteElsewhere } from '../helpers/write-sqlite-elsewhere';
 
-let dir: { path: string; remove: () => void };
-let cache: { path: string; remove: () => void };
-let services: TraceService[] = [];
-
-function makeService(watch = true): TraceService {
-  const service = new TraceService({ cacheDir: cache.path, watch });
-  services.push(service);
-  return service;
-}
-
-beforeEach(() => {
-  dir = makeTempDir('tracelight-store-');
-  cache = makeTempDir('tracelight-cache-');
-});
-
-afterEach(async () => {
-  await Promise.all(services.map((s) => s.close()));
-  services = [];
-  chmodSync(dir.path, 0o755);
-  dir.remove();
-  cache.remove();
-});
+const harness = useTraceServiceHarness('tracelight-store-');
+const { makeService, openOne } = harness;
 
 /** kitelogik's audit store (FORMATS.md §5.4): one append-only table, WAL. */
 const AUDIT_DDL = `
@@ -89,15 +68,9 @@ function makeAuditDb(path: string): void {
   writeSqliteElsewhere(path, [auditRow('sess-a', 'allowed', 1), auditRow('sess-a', 'blocked', 2), auditRow('sess-b', 'soft_denied', 3)]);
 }
 
-async function openOne(service: TraceService, path: string) {
-  const opened = await service.openPath({ path });
-  if (!opened.ok) throw new Error(opened.error);
-  return opened.value[0];
-}
-
 describe('run databases through the engine', () => {
   it('reads a kitelogik audit.db into sessions, a waterfall and span details read back from their rows', async () => {
-    const path = join(dir.path, 'audit.db');
+    const path = join(harness.dir, 'audit.db');
     makeAuditDb(path);
     const service = makeService(false);
     const { sourceId } = await openOne(service, path);
@@ -124,7 +97,7 @@ describe('run databases through the engine', () => {
   });
 
   it('shows rows another process commits while the store is watched', async () => {
-    const path = join(dir.path, 'audit.db');
+    const path = join(harness.dir, 'audit.db');
     makeAuditDb(path);
     const service = makeService(true);
     const appended: TraceEvents['spansAppended'][] = [];
@@ -148,13 +121,13 @@ describe('run databases through the engine', () => {
   });
 
   it('never writes the store: a read-only database in a read-only folder opens and stays byte-identical', async () => {
-    const path = join(dir.path, 'audit.db');
+    const path = join(harness.dir, 'audit.db');
     execSqliteElsewhere(path, AUDIT_DDL.replace('PRAGMA journal_mode = WAL;', 'PRAGMA journal_mode = DELETE;'));
     writeSqliteElsewhere(path, [auditRow('sess-a', 'allowed', 1)]);
     const hash = () => createHash('sha1').update(readFileSync(path)).digest('hex');
     const before = hash();
     chmodSync(path, 0o444);
-    chmodSync(dir.path, 0o555);
+    chmodSync(harness.dir, 0o555);
     const service = makeService(false);
     const { sourceId } = await openOne(service, path);
     await service.whenIdle();
@@ -167,7 +140,7 @@ describe('run databases through the engine', () => {
   });
 
   it('reuses the index of an unchanged store and re-reads a changed one on reopen', async () => {
-    const path = join(dir.path, 'audit.db');
+    const path = join(harness.dir, 'audit.db');
     makeAuditDb(path);
     const first = makeService(false);
     await openOne(first, path);
@@ -188,15 +161,15 @@ describe('run databases through the engine', () => {
   });
 
   it('explains an unknown schema and a corrupt database without failing anything else', async () => {
-    const unknown = join(dir.path, 'notes.db');
+    const unknown = join(harness.dir, 'notes.db');
     execSqliteElsewhere(unknown, 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); CREATE TABLE tags (name TEXT);');
-    const corrupt = join(dir.path, 'broken.db');
+    const corrupt = join(harness.dir, 'broken.db');
     writeFileSync(corrupt, Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(4096, 0x5a)]));
-    const good = join(dir.path, 'audit.db');
+    const good = join(harness.dir, 'audit.db');
     makeAuditDb(good);
 
     const service = makeService(false);
-    const opened = await service.openPath({ path: dir.path });
+    const opened = await service.openPath({ path: harness.dir });
     if (!opened.ok) throw new Error(opened.error);
     await service.whenIdle();
     const byName = new Map((await service.listSources()).map((source) => [source.name, source]));

@@ -4,40 +4,15 @@
  */
 import { appendFileSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TraceService } from '../../src/core/trace-service';
 import type { TraceEvents } from '../../src/shared/contract/trace-api';
 import { compactConsoleSpan, prettyConsoleSpan, usAt } from '../helpers/otel-console-span';
-import { makeTempDir } from '../helpers/temp-dir';
+import { useTraceServiceHarness } from '../helpers/use-trace-service-harness';
 import { waitFor } from '../helpers/wait-for';
 
-let dir: { path: string; remove: () => void };
-let cache: { path: string; remove: () => void };
-let services: TraceService[] = [];
-
-function makeService(watch = true): TraceService {
-  const service = new TraceService({ cacheDir: cache.path, watch });
-  services.push(service);
-  return service;
-}
-
-beforeEach(() => {
-  dir = makeTempDir('tracelight-src-');
-  cache = makeTempDir('tracelight-cache-');
-});
-
-afterEach(async () => {
-  await Promise.all(services.map((s) => s.close()));
-  services = [];
-  dir.remove();
-  cache.remove();
-});
-
-async function openOne(service: TraceService, path: string) {
-  const opened = await service.openPath({ path });
-  if (!opened.ok) throw new Error(opened.error);
-  return opened.value[0].sourceId;
-}
+const harness = useTraceServiceHarness('tracelight-src-');
+const { makeService, openOne } = harness;
 
 async function waterfallNames(service: TraceService, sourceId: string, sessionId: string, collapsedKeys: string[] = []) {
   const window = await service.getWaterfall({ sourceId, sessionId, collapsedKeys, offset: 0, limit: 100 });
@@ -49,7 +24,7 @@ const session = { 'kitelogik.session_id': 'sess-1' };
 
 describe('TraceService on real files', () => {
   it('indexes a pretty-printed console file into sessions and a span tree', async () => {
-    const file = join(dir.path, 'traces.jsonl');
+    const file = join(harness.dir, 'traces.jsonl');
     writeFileSync(
       file,
       [
@@ -61,7 +36,7 @@ describe('TraceService on real files', () => {
       ].join(''),
     );
     const service = makeService(false);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await service.whenIdle();
 
     const [info] = await service.listSources();
@@ -97,11 +72,11 @@ describe('TraceService on real files', () => {
   });
 
   it('reads span details back from the file, with the raw record exactly as written', async () => {
-    const file = join(dir.path, 'traces.jsonl');
+    const file = join(harness.dir, 'traces.jsonl');
     const record = prettyConsoleSpan({ name: 'chat claude', traceId: 'c3', spanId: '7', startMs: 0, endMs: 50, attributes: { 'llm.model_name': 'claude-sonnet-4', 'session.id': 'chat-9', note: 'ünïcödé' } });
     writeFileSync(file, `noise before\n${record}`);
     const service = makeService(false);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await service.whenIdle();
     const window = await service.getWaterfall({ sourceId, sessionId: 'chat-9', collapsedKeys: [], offset: 0, limit: 10 });
     if (!window.ok) throw new Error(window.error);
@@ -116,14 +91,14 @@ describe('TraceService on real files', () => {
   });
 
   it('turns a bad record into an error with line, offset and reason, and keeps everything around it', async () => {
-    const file = join(dir.path, 'traces.jsonl');
+    const file = join(harness.dir, 'traces.jsonl');
     const first = compactConsoleSpan({ name: 'one', traceId: 'd4', spanId: '1', startMs: 0 });
     const bad = '{"name": "broken", "context": {"trace_id": }\n';
     const unknown = '{"hello": "world"}\n';
     const last = compactConsoleSpan({ name: 'two', traceId: 'd4', spanId: '2', parentId: '1', startMs: 5 });
     writeFileSync(file, first + bad + unknown + last);
     const service = makeService(false);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await service.whenIdle();
     const [info] = await service.listSources();
     expect(info).toMatchObject({ spans: 2, errors: 2 });
@@ -134,14 +109,14 @@ describe('TraceService on real files', () => {
   });
 
   it('follows appends live: a partial record waits, a child before its parent is re-parented', async () => {
-    const file = join(dir.path, 'live.jsonl');
+    const file = join(harness.dir, 'live.jsonl');
     writeFileSync(file, '');
     const service = makeService(true);
     const appended: TraceEvents['spansAppended'][] = [];
     service.subscribe((name, payload) => {
       if (name === 'spansAppended') appended.push(payload as TraceEvents['spansAppended']);
     });
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
 
     const child = prettyConsoleSpan({ name: 'tool', traceId: 'e5', spanId: '2', parentId: '1', startMs: 10, attributes: session });
     appendFileSync(file, child.slice(0, 40));
@@ -160,10 +135,10 @@ describe('TraceService on real files', () => {
   });
 
   it('moves a trace into its session when a later span names the session', async () => {
-    const file = join(dir.path, 'live.jsonl');
+    const file = join(harness.dir, 'live.jsonl');
     writeFileSync(file, compactConsoleSpan({ name: 'inner', traceId: 'f6', spanId: '2', parentId: '1', startMs: 5 }));
     const service = makeService(true);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await waitFor(async () => (await service.listSessions({ sourceId, offset: 0, limit: 10 })).total === 1, 'the fallback session');
     expect((await service.listSessions({ sourceId, offset: 0, limit: 10 })).rows[0]).toMatchObject({ sessionId: 'f6'.padStart(32, '0'), sessionKeySource: 'trace id' });
     appendFileSync(file, compactConsoleSpan({ name: 'root', traceId: 'f6', spanId: '1', startMs: 0, attributes: { 'session.id': 'named' } }));
@@ -174,7 +149,7 @@ describe('TraceService on real files', () => {
   });
 
   it('starts over when the file is truncated, and when it is replaced by another file', async () => {
-    const file = join(dir.path, 'rotating.jsonl');
+    const file = join(harness.dir, 'rotating.jsonl');
     writeFileSync(file, compactConsoleSpan({ name: 'a', traceId: '1', spanId: '1', startMs: 0 }) + compactConsoleSpan({ name: 'b', traceId: '2', spanId: '2', startMs: 0 }));
     const service = makeService(true);
     const resets: string[] = [];
@@ -198,7 +173,7 @@ describe('TraceService on real files', () => {
   });
 
   it('resumes an unchanged file from its last offset when reopened, and re-indexes a rewritten one', async () => {
-    const file = join(dir.path, 'resume.jsonl');
+    const file = join(harness.dir, 'resume.jsonl');
     writeFileSync(file, compactConsoleSpan({ name: 'a', traceId: '1', spanId: '1', startMs: 0 }));
     const first = makeService(false);
     await openOne(first, file);
@@ -220,7 +195,7 @@ describe('TraceService on real files', () => {
   });
 
   it('reads OTLP/JSON with one trace spread over several export requests', async () => {
-    const file = join(dir.path, 'otlp.jsonl');
+    const file = join(harness.dir, 'otlp.jsonl');
     const request = (spans: object[]) =>
       JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] }, scopeSpans: [{ scope: { name: 'lib' }, spans }] }] }) + '\n';
     const traceId = '5B8EFFF798038103D269B633813FC60C';
@@ -230,7 +205,7 @@ describe('TraceService on real files', () => {
         request([{ traceId, spanId: 'EEE19B7EC3C1B173', parentSpanId: '', name: 'root', kind: 1, startTimeUnixNano: '1544712660000000000', endTimeUnixNano: '1544712661000000000', attributes: [{ key: 'session.id', value: { stringValue: 'otlp-session' } }], status: { code: 2, message: 'boom' } }]),
     );
     const service = makeService(false);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await service.whenIdle();
     expect((await service.listSources())[0]).toMatchObject({ format: 'otlp-json', spans: 2, traces: 1, sessions: 1 });
     expect(await waterfallNames(service, sourceId, 'otlp-session')).toEqual(['root', '  llm']);
@@ -239,19 +214,19 @@ describe('TraceService on real files', () => {
   });
 
   it('opens every trace file in a folder and picks up new ones, never writing beside them', async () => {
-    writeFileSync(join(dir.path, 'a.jsonl'), compactConsoleSpan({ name: 'a', traceId: '1', spanId: '1', startMs: 0 }));
-    writeFileSync(join(dir.path, 'notes.txt'), 'just some notes\n');
+    writeFileSync(join(harness.dir, 'a.jsonl'), compactConsoleSpan({ name: 'a', traceId: '1', spanId: '1', startMs: 0 }));
+    writeFileSync(join(harness.dir, 'notes.txt'), 'just some notes\n');
     const service = makeService(true);
-    const opened = await service.openPath({ path: dir.path });
+    const opened = await service.openPath({ path: harness.dir });
     expect(opened.ok && opened.value.map((s) => s.name)).toEqual(['a.jsonl']);
-    writeFileSync(join(dir.path, 'b.json'), compactConsoleSpan({ name: 'b', traceId: '2', spanId: '2', startMs: 0 }));
+    writeFileSync(join(harness.dir, 'b.json'), compactConsoleSpan({ name: 'b', traceId: '2', spanId: '2', startMs: 0 }));
     await waitFor(async () => (await service.listSources()).length === 2, 'the new file in the folder');
     await waitFor(async () => (await service.listSessions({ offset: 0, limit: 10 })).total === 2, 'sessions of both files');
-    expect(readdirSync(dir.path).sort()).toEqual(['a.jsonl', 'b.json', 'notes.txt']);
+    expect(readdirSync(harness.dir).sort()).toEqual(['a.jsonl', 'b.json', 'notes.txt']);
   });
 
   it('reads a whole-file JSON array, one element per line, without cutting it apart', async () => {
-    const file = join(dir.path, 'array.json');
+    const file = join(harness.dir, 'array.json');
     const elements = Array.from({ length: 300 }, (_, i) =>
       compactConsoleSpan({ name: `step ${i}`, traceId: 'ab', spanId: String(i + 2), parentId: '1', startMs: i, attributes: { 'session.id': 'arr' } }).trimEnd(),
     );
@@ -260,7 +235,7 @@ describe('TraceService on real files', () => {
     const padding = ` ${'x'.repeat(2000)}`;
     writeFileSync(file, `[\n${elements.map((e) => e.replace('"events"', `"padding": "${padding}", "events"`)).join(',\n')}\n]\n`);
     const service = makeService(false);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await service.whenIdle();
     expect((await service.listSources())[0]).toMatchObject({ spans: 301, errors: 0, sessions: 1 });
     const names = await waterfallNames(service, sourceId, 'arr');
@@ -269,7 +244,7 @@ describe('TraceService on real files', () => {
   });
 
   it('reads typed agent spans: grader calls are not agent usage, and the conversation comes with the detail', async () => {
-    const file = join(dir.path, 'rollouts.jsonl');
+    const file = join(harness.dir, 'rollouts.jsonl');
     const lines = [
       { span_kind: 'trace_run', trace_id: 'trc_7', datapoint_id: 'dp-7', phase: 'eval', status: 'COMPLETED' },
       { trace_id: 'trc_7', span_id: 'u1', span_name: 'message.user', start_time: 1778486537.0, role: 'user', content: 'Where is order 7?' },
@@ -279,7 +254,7 @@ describe('TraceService on real files', () => {
     ];
     writeFileSync(file, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
     const service = makeService(false);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await service.whenIdle();
     expect((await service.listSources())[0]).toMatchObject({ format: 'typed-agent', errors: 0 });
     const { rows } = await service.listSessions({ sourceId, offset: 0, limit: 10 });
@@ -295,10 +270,10 @@ describe('TraceService on real files', () => {
   });
 
   it('does not show a finished typed run without times as running', async () => {
-    const file = join(dir.path, 'eval-rollout.jsonl');
+    const file = join(harness.dir, 'eval-rollout.jsonl');
     writeFileSync(file, readFileSync(join(__dirname, '../fixtures/typed-agent/eval-rollout.jsonl')));
     const service = makeService(false);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await service.whenIdle();
     const session = await service.getSession({ sourceId, sessionId: 'dp-3' });
     expect(session).toMatchObject({ ok: true, value: { hasOpenSpans: false } });
@@ -309,7 +284,7 @@ describe('TraceService on real files', () => {
   });
 
   it('keeps OTel log records as logs and shows them with the span they were written in', async () => {
-    const file = join(dir.path, 'mixed.jsonl');
+    const file = join(harness.dir, 'mixed.jsonl');
     const log = (body: string, spanId: string | null, severity: string) =>
       JSON.stringify({
         body,
@@ -330,7 +305,7 @@ describe('TraceService on real files', () => {
         compactConsoleSpan({ name: 'root', traceId: 'a7', spanId: '1', startMs: 0, endMs: 100, attributes: { 'session.id': 'logs' } }),
     );
     const service = makeService(false);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await service.whenIdle();
     expect((await service.listSources())[0]).toMatchObject({ spans: 2, logs: 2, errors: 0 });
     const window = await service.getWaterfall({ sourceId, sessionId: 'logs', collapsedKeys: [], offset: 0, limit: 10 });
@@ -341,10 +316,10 @@ describe('TraceService on real files', () => {
   });
 
   it('summarises typed runs per session: worst status and the union of tags, searchable', async () => {
-    const file = join(dir.path, 'prod.jsonl');
+    const file = join(harness.dir, 'prod.jsonl');
     writeFileSync(file, readFileSync(join(__dirname, '../fixtures/typed-agent/prod-multi-turn.jsonl')));
     const service = makeService(false);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await service.whenIdle();
     const session = await service.getSession({ sourceId, sessionId: 'sess-7' });
     expect(session).toMatchObject({ ok: true, value: { runStatus: 'error', tags: ['api_v2', 'premium_tier'] } });
@@ -353,7 +328,7 @@ describe('TraceService on real files', () => {
   });
 
   it('flags spans outside their parent (clock skew) and draws them as recorded', async () => {
-    const file = join(dir.path, 'skew.jsonl');
+    const file = join(harness.dir, 'skew.jsonl');
     const session = { 'session.id': 'skew' };
     writeFileSync(
       file,
@@ -363,7 +338,7 @@ describe('TraceService on real files', () => {
         compactConsoleSpan({ name: 'late', traceId: 'c1', spanId: '4', parentId: '1', startMs: 450, endMs: 700 }),
     );
     const service = makeService(false);
-    const sourceId = await openOne(service, file);
+    const { sourceId } = await openOne(service, file);
     await service.whenIdle();
     const window = await service.getWaterfall({ sourceId, sessionId: 'skew', collapsedKeys: [], offset: 0, limit: 10 });
     if (!window.ok) throw new Error(window.error);
@@ -384,13 +359,13 @@ describe('TraceService on real files', () => {
       for (let i = 0; i < count; i++) {
         lines.push(compactConsoleSpan({ name: 'turn', traceId: `${name}${i}`, spanId: '1', startMs: startMs + i * 2, attributes: { 'session.id': `${name}-${String(i).padStart(5, '0')}` } }));
       }
-      writeFileSync(join(dir.path, `${name}.jsonl`), lines.join(''));
+      writeFileSync(join(harness.dir, `${name}.jsonl`), lines.join(''));
     };
     write('a', 1500, 0);
     write('b', 1500, 1);
     const service = makeService(false);
-    await openOne(service, join(dir.path, 'a.jsonl'));
-    await openOne(service, join(dir.path, 'b.jsonl'));
+    await openOne(service, join(harness.dir, 'a.jsonl'));
+    await openOne(service, join(harness.dir, 'b.jsonl'));
     await service.whenIdle();
     const page = await service.listSessions({ sortBy: 'start', sortDir: 'asc', offset: 2500, limit: 100 });
     expect(page.total).toBe(3000);
@@ -402,7 +377,7 @@ describe('TraceService on real files', () => {
   });
 
   it('never modifies the file it reads', async () => {
-    const file = join(dir.path, 'traces.jsonl');
+    const file = join(harness.dir, 'traces.jsonl');
     writeFileSync(file, prettyConsoleSpan({ name: 'a', traceId: '1', spanId: '1', startMs: 0 }));
     const before = { bytes: readFileSync(file), mtimeMs: statSync(file).mtimeMs };
     const service = makeService(true);
@@ -415,7 +390,7 @@ describe('TraceService on real files', () => {
 
   it('says clearly when a path cannot be opened', async () => {
     const service = makeService(false);
-    const missing = await service.openPath({ path: join(dir.path, 'nope.jsonl') });
-    expect(missing).toEqual({ ok: false, error: `${join(dir.path, 'nope.jsonl')}: no such file or folder` });
+    const missing = await service.openPath({ path: join(harness.dir, 'nope.jsonl') });
+    expect(missing).toEqual({ ok: false, error: `${join(harness.dir, 'nope.jsonl')}: no such file or folder` });
   });
 });

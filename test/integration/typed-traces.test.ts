@@ -6,40 +6,25 @@
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TraceService } from '../../src/core/trace-service';
 import type { TraceConversation } from '../../src/shared/contract/wire-types';
 import { compactConsoleSpan } from '../helpers/otel-console-span';
-import { makeTempDir } from '../helpers/temp-dir';
+import { useTraceServiceHarness } from '../helpers/use-trace-service-harness';
 import { waitFor } from '../helpers/wait-for';
 
-let dir: { path: string; remove: () => void };
-let cache: { path: string; remove: () => void };
-let services: TraceService[] = [];
-
-beforeEach(() => {
-  dir = makeTempDir('tracelight-typed-');
-  cache = makeTempDir('tracelight-cache-');
-});
-
-afterEach(async () => {
-  await Promise.all(services.map((s) => s.close()));
-  services = [];
-  dir.remove();
-  cache.remove();
-});
+const harness = useTraceServiceHarness('tracelight-typed-');
+const { makeService, openOne } = harness;
 
 const jsonl = (records: object[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
 async function open(records: object[] | string, watch = false): Promise<{ service: TraceService; sourceId: string; file: string }> {
-  const file = join(dir.path, 'rollouts.jsonl');
+  const file = join(harness.dir, 'rollouts.jsonl');
   writeFileSync(file, typeof records === 'string' ? records : jsonl(records));
-  const service = new TraceService({ cacheDir: cache.path, watch });
-  services.push(service);
-  const opened = await service.openPath({ path: file });
-  if (!opened.ok) throw new Error(opened.error);
+  const service = makeService(watch);
+  const { sourceId } = await openOne(service, file);
   await service.whenIdle();
-  return { service, sourceId: opened.value[0].sourceId, file };
+  return { service, sourceId, file };
 }
 
 async function conversationOf(service: TraceService, sourceId: string, sessionId: string, traceId?: string): Promise<TraceConversation> {
@@ -179,7 +164,7 @@ describe('criteria synthesised from a Grade', () => {
       expect(names(window.rows)).toEqual(['trace_run run:dp-g', 'grader.Rubric g1', '  grader.criterion c1']);
       expect(window.totalSpans).toBe(3);
       expect(await service.getSession({ sourceId, sessionId: 'dp-g' })).toMatchObject({ ok: true, value: { spans: 3 } });
-      await services.pop()!.close();
+      await service.close();
     }
   });
 
