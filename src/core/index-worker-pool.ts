@@ -31,7 +31,7 @@ export function locateWorkerScript(): { path: string; isTypeScript: boolean } {
   return { path: join(__dirname, 'index-worker.ts'), isTypeScript: true };
 }
 
-const YOUNG_GENERATION_MB = 32;
+const YOUNG_GENERATION_MB = 8;
 const TSX_BOOTSTRAP = `require('tsx/cjs/api').register(); require(require('node:worker_threads').workerData.script);`;
 
 export class IndexWorkerPool {
@@ -45,8 +45,8 @@ export class IndexWorkerPool {
   }
 
   private spawn(): PoolWorker {
-    // A roomy young generation: a piece's parsed records are short-lived, and promoting them
-    // to the old generation costs more than parsing them.
+    // A young generation that holds a piece's parsed records (pieces are 512 KB) and no more:
+    // two workers with 32 MB each crowded the caches they share (8 MB measured ~10% faster).
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     const worker = this.script.isTypeScript
       ? new Worker(TSX_BOOTSTRAP, { eval: true, workerData: { script: this.script.path }, resourceLimits })
