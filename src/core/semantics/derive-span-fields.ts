@@ -96,6 +96,8 @@ const MLFLOW_TYPES: Record<string, SpanType> = {
   EMBEDDING: 'embedding',
   RERANKER: 'retriever',
   PARSER: 'chain',
+  // A newer MLflow type (judge spans); the store reader gives assessments this type too.
+  EVALUATOR: 'grader',
   UNKNOWN: 'unknown',
 };
 

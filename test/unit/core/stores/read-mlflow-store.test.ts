@@ -1,16 +1,18 @@
 /**
  * The MLflow store reader beyond its golden fixtures: detection, schema problems named,
- * "show raw" for spans rows, artifact spans and roots made from trace_info, and a trace
- * whose spans arrive as rows after it was read.
+ * "show raw" for spans rows, artifact spans and roots made from trace_info, a trace
+ * whose spans arrive as rows after it was read, and assessments read as grades.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../../src/core/sources/stores/open-store';
+import { deriveSpanFields } from '../../../../src/core/semantics/derive-span-fields';
 import { mlflowStoreReader } from '../../../../src/core/sources/stores/read-mlflow-store';
 import type { StoreRowError, StoreSpan } from '../../../../src/core/sources/stores/store-reader';
 import { build as buildArtifacts } from '../../../fixtures/stores/mlflow-db/artifacts.build';
+import { build as buildAssessments } from '../../../fixtures/stores/mlflow-db/assessments.build';
 import { build as buildTrackingStore } from '../../../fixtures/stores/mlflow-db/tracking-store.build';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
@@ -152,6 +154,72 @@ describe('mlflow-db reading', () => {
       const late = readAll(db).spans.find(({ span }) => span.name === 'late');
       expect(late?.pointer.table).toBe('spans');
       expect(late?.span).toMatchObject({ traceId: 'd00dfeedd00dfeedd00dfeedd00dfeed', spanId: 'abababababababab', endNs: null });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('mlflow-db assessments', () => {
+  const gradeOf = (span: StoreSpan) => {
+    const fields = deriveSpanFields(span.span.name, span.span.attributes);
+    return { name: span.span.name, spanType: fields.spanType, score: fields.score };
+  };
+
+  it('shows every assessment as a grader; only valid feedback with a number or a boolean has a score', () => {
+    const db = openReadOnly(makeStore(buildAssessments));
+    try {
+      const grades = readAll(db).spans.filter(({ pointer }) => pointer.table === 'assessments').map(gradeOf);
+      expect(grades).toEqual([
+        { name: 'feedback relevance', spanType: 'grader', score: 0.8 },
+        { name: 'feedback user_satisfied', spanType: 'grader', score: 1 },
+        { name: 'expectation expected_response', spanType: 'grader', score: null },
+        { name: 'feedback tool_call_correct', spanType: 'grader', score: null },
+        { name: 'feedback safety', spanType: 'grader', score: null },
+        // Overridden (marked invalid), then the feedback that overrides it.
+        { name: 'feedback conciseness', spanType: 'grader', score: null },
+        { name: 'feedback conciseness', spanType: 'grader', score: 0.9 },
+        { name: 'feedback guidelines', spanType: 'grader', score: null },
+        { name: 'feedback faithfulness', spanType: 'grader', score: 1 },
+        { name: 'feedback resolved', spanType: 'grader', score: 0 },
+        { name: 'expectation expected_facts', spanType: 'grader', score: null },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('returns an assessment with its row, JSON columns decoded', () => {
+    const db = openReadOnly(makeStore(buildAssessments));
+    try {
+      const detail = mlflowStoreReader.readOne(db, { table: 'assessments', rowid: 5, index: 0 });
+      expect(detail?.span).toMatchObject({ name: 'feedback safety', parentSpanId: 'aa00bb11cc22dd33', status: 'unset' });
+      expect(detail?.raw).toMatchObject({
+        assessment_id: 'a-00000000000000000000000000000005',
+        value: 'null',
+        error: { error_code: 'RATE_LIMIT_EXCEEDED', error_message: 'Rate limit for the judge exceeded.' },
+        span_id: null,
+        valid: 1,
+      });
+      expect(mlflowStoreReader.readOne(db, { table: 'assessments', rowid: 12, index: 0 })).toBeNull();
+      expect(mlflowStoreReader.readOne(db, { table: 'assessments', rowid: 99, index: 0 })).toBeNull();
+      expect(mlflowStoreReader.readOne(db, { table: 'assessments', rowid: 1, index: 1 })).toBeNull();
+    } finally {
+      db.close();
+    }
+  });
+
+  it('reports an assessments table it cannot use once and still reads the spans', () => {
+    const path = makeStore((db) => {
+      buildAssessments(db);
+      db.exec('ALTER TABLE assessments DROP COLUMN value');
+    });
+    const db = openReadOnly(path);
+    try {
+      const { spans, errors } = readAll(db);
+      expect(spans.map(({ pointer }) => pointer.table)).toEqual(['spans', 'spans', 'spans', 'trace_info', 'trace_info']);
+      expect(errors).toEqual([{ table: 'assessments', rowid: null, reason: expect.stringMatching(/table assessments has no column value/) }]);
+      expect(mlflowStoreReader.readOne(db, { table: 'assessments', rowid: 1, index: 0 })).toBeNull();
     } finally {
       db.close();
     }

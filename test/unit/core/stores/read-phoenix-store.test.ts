@@ -1,15 +1,18 @@
 /**
  * The Phoenix store reader beyond its golden fixtures: detection, WAL and read-only use,
- * paging past one page, schema problems named, rows that cannot be read, and "show raw".
+ * paging past one page, schema problems named, rows that cannot be read, "show raw", and
+ * annotations read as grades.
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { deriveSpanFields } from '../../../../src/core/semantics/derive-span-fields';
 import { openStore } from '../../../../src/core/sources/stores/open-store';
 import { phoenixStoreReader } from '../../../../src/core/sources/stores/read-phoenix-store';
 import type { StoreRowError, StoreSpan } from '../../../../src/core/sources/stores/store-reader';
+import { build as buildAnnotations } from '../../../fixtures/stores/phoenix-db/annotations.build';
 import { build as buildCurrent } from '../../../fixtures/stores/phoenix-db/current-schema.build';
 import { build as buildInit } from '../../../fixtures/stores/phoenix-db/init-schema.build';
 import { makeTempDir } from '../../../helpers/temp-dir';
@@ -173,6 +176,71 @@ describe('phoenix-db readOne', () => {
       expect(phoenixStoreReader.readOne(db, { table: 'spans', rowid: 5, index: 0 })).toBeNull();
       expect(phoenixStoreReader.readOne(db, { table: 'traces', rowid: 1, index: 0 })).toBeNull();
       expect(phoenixStoreReader.readOne(db, { table: 'spans', rowid: 1, index: 1 })).toBeNull();
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('phoenix-db annotations', () => {
+  it('shows span and trace annotations as graders with their scores', () => {
+    const db = openReadOnly(makeStore(buildAnnotations));
+    try {
+      const grades = readAll(db)
+        .spans.filter(({ pointer }) => pointer.table !== 'spans')
+        .map(({ span }) => {
+          const fields = deriveSpanFields(span.name, span.attributes);
+          return [span.name, fields.spanType, fields.score];
+        });
+      expect(grades).toEqual([
+        ['annotation correctness', 'grader', 1],
+        ['annotation correctness', 'grader', 0],
+        ['annotation relevance', 'grader', null],
+        ['annotation user_feedback', 'grader', 1],
+        ['annotation latency_ok', 'grader', 0.75],
+        ['annotation completeness', 'grader', 0.5],
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('returns an annotation with its row, and null for one it never gave', () => {
+    const db = openReadOnly(makeStore(buildAnnotations));
+    try {
+      const detail = phoenixStoreReader.readOne(db, { table: 'span_annotations', rowid: 3, index: 0 });
+      expect(detail?.span).toMatchObject({ spanId: 'span-annotation-3', parentSpanId: 'c2d4e6f8a0b1c3d5' });
+      // Metadata stored as binary JSONB, shown as the JSON it holds.
+      expect(detail?.raw).toMatchObject({ id: 3, span_rowid: 3, label: 'relevant', metadata: { reviewed: true }, annotator_kind: 'HUMAN', source: 'APP' });
+      expect(phoenixStoreReader.readOne(db, { table: 'trace_annotations', rowid: 2, index: 0 })?.span.parentSpanId).toBe('f0e1d2c3b4a59687');
+      expect(phoenixStoreReader.readOne(db, { table: 'span_annotations', rowid: 4, index: 0 })).toBeNull();
+      expect(phoenixStoreReader.readOne(db, { table: 'trace_annotations', rowid: 9, index: 0 })).toBeNull();
+      expect(phoenixStoreReader.readOne(db, { table: 'span_annotations', rowid: 1, index: 1 })).toBeNull();
+    } finally {
+      db.close();
+    }
+  });
+
+  it('returns null for an annotation table the store does not have', () => {
+    const db = openReadOnly(makeStore(buildInit));
+    try {
+      expect(phoenixStoreReader.readOne(db, { table: 'span_annotations', rowid: 1, index: 0 })).toBeNull();
+    } finally {
+      db.close();
+    }
+  });
+
+  it('reports an annotation table it cannot use once and still reads the spans', () => {
+    const path = makeStore((db) => {
+      buildAnnotations(db);
+      db.exec('ALTER TABLE trace_annotations RENAME COLUMN trace_rowid TO project_rowid');
+    });
+    const db = openReadOnly(path);
+    try {
+      const { spans, errors } = readAll(db);
+      expect(spans.filter(({ pointer }) => pointer.table === 'trace_annotations')).toEqual([]);
+      expect(spans).toHaveLength(8);
+      expect(errors).toContainEqual({ table: 'trace_annotations', rowid: null, reason: expect.stringMatching(/table trace_annotations has no column trace_rowid/) });
     } finally {
       db.close();
     }
