@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { WriteTurn } from './write-turn';
 import type { IndexJob, IndexJobResult, IndexStoreJob, WorkerJob, WorkerReply } from './index-worker-protocol';
 
 interface PoolWorker {
@@ -39,6 +40,8 @@ export class IndexWorkerPool {
   private nextJobId = 1;
   private isClosed = false;
   private readonly script = locateWorkerScript();
+  /** Shared by the workers: one of them writes at a time (see WriteTurn). */
+  private readonly writeTurn = WriteTurn.createBuffer();
 
   constructor(size = Math.max(1, Math.min(availableParallelism(), 4))) {
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
@@ -49,8 +52,8 @@ export class IndexWorkerPool {
     // two workers with 32 MB each crowded the caches they share (8 MB measured ~10% faster).
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     const worker = this.script.isTypeScript
-      ? new Worker(TSX_BOOTSTRAP, { eval: true, workerData: { script: this.script.path }, resourceLimits })
-      : new Worker(this.script.path, { resourceLimits });
+      ? new Worker(TSX_BOOTSTRAP, { eval: true, workerData: { script: this.script.path, writeTurn: this.writeTurn }, resourceLimits })
+      : new Worker(this.script.path, { workerData: { writeTurn: this.writeTurn }, resourceLimits });
     const entry: PoolWorker = { worker, pending: new Map() };
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {

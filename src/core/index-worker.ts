@@ -3,9 +3,10 @@
  * to that file's index. Several run at once (one per core), each with its own connection to
  * each index; SQLite serializes their writes while their parsing overlaps.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { IndexDb } from './index/index-db';
 import { runIndexStoreJob } from './index-store-job';
+import { WriteTurn } from './write-turn';
 import { describePayloadFormat, type PayloadEncoding } from './ingest/decode-otlp-proto';
 import { frameCsvRecords } from './ingest/frame-csv-records';
 import { frameJsonRecords, type FramedRecord } from './ingest/frame-json-records';
@@ -14,6 +15,9 @@ import { createIngestResult, ingestRecord, type IngestResult } from './ingest/in
 import type { IndexJob, IndexJobResult, WorkerJob, WorkerReply } from './index-worker-protocol';
 
 const databases = new Map<string, IndexDb>();
+/** The pool's write lock; absent when a job runs in-thread (tests), where nothing else writes. */
+const writeTurn = workerData?.writeTurn instanceof SharedArrayBuffer ? new WriteTurn(workerData.writeTurn) : null;
+const takeWriteTurn = <T>(write: () => T): T => (writeTurn ? writeTurn.take(write) : write());
 
 function openDb(path: string): IndexDb {
   let db = databases.get(path);
@@ -45,12 +49,8 @@ export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
         ? frameCsvRecords(bytes, job.offset, job.line, job.isClosed, job.csvHeader ?? null, (record) => ingestRecord(record, ingested))
         : frameJsonRecords(bytes, job.offset, job.line, job.isClosed, (record) => ingestRecord(record, ingested));
   const errors = [...framed.errors, ...ingested.errors].sort((a, b) => a.offset - b.offset);
-  const result = db.addBatch(
-    ingested.spans,
-    errors,
-    { offset: job.offset, endOffset: job.offset + framed.consumedBytes, endLine: job.line + framed.consumedLines },
-    ingested.logs,
-  );
+  const piece = { offset: job.offset, endOffset: job.offset + framed.consumedBytes, endLine: job.line + framed.consumedLines };
+  const result = takeWriteTurn(() => db.addBatch(ingested.spans, errors, piece, ingested.logs));
   return {
     jobId: job.jobId,
     ok: true,
