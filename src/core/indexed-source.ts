@@ -323,6 +323,11 @@ export class IndexedSource {
     return this.db!.queryTotals();
   }
 
+  /** Builds (and caches) the session's tree ahead of its first window; false for an unknown session. */
+  prepareSession(sessionId: string): boolean {
+    return this.trees.prepare(sessionId);
+  }
+
   getWaterfall(query: WaterfallQuery): Result<WaterfallWindow> {
     const window = this.trees.getWindow(query);
     return window ? ok(window) : fail(`no session "${query.sessionId}" in ${this.info.name}`);

@@ -87,6 +87,11 @@ export class SessionTrees {
     this.versions.clear();
   }
 
+  /** Builds the session's whole tree now if it is not cached; false when the session has no spans. */
+  prepare(sessionId: string): boolean {
+    return this.getTree(sessionId) !== null;
+  }
+
   private getTree(sessionId: string, traceId?: string): CachedTree | null {
     const cacheKey = `${sessionId}\u0000${traceId ?? ''}`;
     const version = this.versions.get(sessionId) ?? 0;

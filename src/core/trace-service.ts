@@ -199,6 +199,12 @@ export class TraceService implements TraceApi, TraceEventSource {
     return session ? ok(session) : fail(`no session "${params.sessionId}" in ${source.getInfo().name}`);
   }
 
+  async prepareSession(params: SessionRef): Promise<Result<null>> {
+    const source = this.sources.get(params?.sourceId);
+    if (!source) return fail(`no source ${params?.sourceId}`);
+    return source.prepareSession(params.sessionId) ? ok(null) : fail(`no session "${params.sessionId}" in ${source.getInfo().name}`);
+  }
+
   async getWaterfall(params: WaterfallQuery): Promise<Result<WaterfallWindow>> {
     const source = this.sources.get(params?.sourceId);
     if (!source) return fail(`no source ${params?.sourceId}`);

@@ -126,6 +126,16 @@ describe.each(transports)('TraceApi over the %s', (_name, makeHarness) => {
     expect(hidden.ok && hidden.value.revealIndex).toBeNull();
   });
 
+  it('prepares a session ahead of its first window, and says when there is no such session', async () => {
+    const [source] = await client.listSources();
+    const [session] = (await client.listSessions({ sourceId: source.sourceId, offset: 0, limit: 1 })).rows;
+    expect(await client.prepareSession({ sourceId: source.sourceId, sessionId: session.sessionId })).toEqual({ ok: true, value: null });
+    const window = await client.getWaterfall({ sourceId: source.sourceId, sessionId: session.sessionId, collapsedKeys: [], offset: 0, limit: 1000 });
+    expect(window.ok && window.value.totalRows).toBe(session.spans);
+    expect(await client.prepareSession({ sourceId: source.sourceId, sessionId: 'no-such-session' })).toMatchObject({ ok: false });
+    expect(await client.prepareSession({ sourceId: 'no-such-source', sessionId: session.sessionId })).toEqual({ ok: false, error: 'no source no-such-source' });
+  });
+
   it('returns span detail with attributes, resource, provenance and the raw record', async () => {
     const [source] = await client.listSources();
     const [session] = (await client.listSessions({ sourceId: source.sourceId, sortBy: 'tokens', sortDir: 'desc', offset: 0, limit: 1 })).rows;

@@ -63,6 +63,9 @@ function makeFakeService() {
     async getTraceConversation() {
       return fail('no such session');
     },
+    async prepareSession() {
+      return fail('no such session');
+    },
   };
   return { service, listeners, emit: (source: SourceInfo) => listeners.forEach((l) => l('sourceChanged', source)) };
 }

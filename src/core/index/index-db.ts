@@ -728,7 +728,9 @@ export class IndexDb {
       .raw();
     const spans: SpanTreeRow[] = [];
     for (const [traceKey, id] of traces) {
-      for (const row of select.all(traceKey) as [number, string, string | null, number | null, 0 | 1 | null][]) {
+      // Iterated, not read whole: each raw row dies at once instead of surviving (and being
+      // copied by) the collections a 100,000-row array would live through.
+      for (const row of select.iterate(traceKey) as IterableIterator<[number, string, string | null, number | null, 0 | 1 | null]>) {
         spans.push({ spanKey: row[0], traceId: id, spanId: row[1], parentSpanId: row[2], startUs: row[3], criterion: row[4] });
       }
     }

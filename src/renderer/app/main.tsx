@@ -1,8 +1,9 @@
+// First: connects (and prepares a deep link's session) before the rest of the bundle runs.
+import { engine } from './boot';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiProvider } from '../api/api-context';
 import { App } from './App';
-import { connectToEngine } from './choose-connection';
 import './theme.css';
 import './layout.css';
 import '../components/components.css';
@@ -12,12 +13,11 @@ import '../views/waterfall/waterfall.css';
 import '../views/span-detail/span-detail.css';
 import '../views/conversation/conversation.css';
 
-const handle = connectToEngine();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <ApiProvider handle={handle}>
+    <ApiProvider handle={engine}>
       <App />
     </ApiProvider>
   </StrictMode>,

@@ -31,6 +31,12 @@ export interface TraceApi {
   listSessions(params: SessionQuery): Promise<SessionPage>;
   /** One session's summary. */
   getSession(params: SessionRef): Promise<Result<SessionSummary>>;
+  /**
+   * The renderer is about to show this session (e.g. a deep link at startup): the engine
+   * builds its span tree now, so the first getWaterfall does not wait for it. A hint; the
+   * answer carries nothing.
+   */
+  prepareSession(params: SessionRef): Promise<Result<null>>;
   /** A window of the session's flattened span tree. */
   getWaterfall(params: WaterfallQuery): Promise<Result<WaterfallWindow>>;
   /** Everything about one span, read back from the source file. */
@@ -48,6 +54,7 @@ export const TRACE_API_METHODS = [
   'closeSource',
   'listSessions',
   'getSession',
+  'prepareSession',
   'getWaterfall',
   'getSpanDetail',
   'listErrors',
