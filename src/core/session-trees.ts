@@ -36,7 +36,8 @@ interface CachedTree {
   flat: FlatRows | null;
   /** Span index -> row of `flat`, built on first reveal. */
   rowOf: Map<number, number> | null;
-  indexByKey: Map<number, number>;
+  /** Span key -> span index, built on first use (reveal, a span's row): not every window needs it. */
+  indexByKey: Map<number, number> | null;
   /** End of each trace whose trace-root row is drawn to it, read on first use. */
   traceEndUs: Map<string, number | null>;
 }
@@ -63,6 +64,15 @@ export function adoptByTraceRoots<T extends SpanTreeInput>(spans: T[]): T[] {
   if (traceRoots === null) return spans;
   const roots = traceRoots;
   return spans.map((span) => (span.parentSpanId === null && span.spanId !== span.traceId && roots.has(span.traceId) ? { ...span, parentSpanId: span.traceId } : span));
+}
+
+function indexOfKey(entry: CachedTree, spanKey: number): number | undefined {
+  if (entry.indexByKey === null) {
+    const indexByKey = new Map<number, number>();
+    entry.spans.forEach((span, i) => indexByKey.set(span.spanKey, i));
+    entry.indexByKey = indexByKey;
+  }
+  return entry.indexByKey.get(spanKey);
 }
 
 function buildRowIndex(flat: FlatRows): Map<number, number> {
@@ -109,14 +119,12 @@ export class SessionTrees {
     const bounds = this.readDb().querySessionBounds(sessionId, traceId);
     let startUs = bounds.startUs ?? Infinity;
     let endUs = bounds.endUs ?? -Infinity;
-    const indexByKey = new Map<number, number>();
     for (let i = 0; i < spans.length; i++) {
       const drawStart = tree.drawStartUs[i];
       if (drawStart < startUs) startUs = drawStart;
       if (drawStart > endUs) endUs = drawStart;
-      indexByKey.set(spans[i].spanKey, i);
     }
-    const entry: CachedTree = { sessionId, version, spans, spanCount, tree, startUs, endUs, flatKey: null, flat: null, rowOf: null, indexByKey, traceEndUs: new Map() };
+    const entry: CachedTree = { sessionId, version, spans, spanCount, tree, startUs, endUs, flatKey: null, flat: null, rowOf: null, indexByKey: null, traceEndUs: new Map() };
     this.trees.set(cacheKey, entry);
     if (this.trees.size > TREE_CACHE_SIZE) this.trees.delete(this.trees.keys().next().value!);
     return entry;
@@ -218,7 +226,7 @@ export class SessionTrees {
     }
     let revealIndex: number | null = null;
     const revealAncestorKeys: string[] = [];
-    const revealSpan = query.revealKey === undefined ? undefined : entry.indexByKey.get(Number(query.revealKey));
+    const revealSpan = query.revealKey === undefined ? undefined : indexOfKey(entry, Number(query.revealKey));
     if (revealSpan !== undefined) {
       for (let p = entry.tree.parent[revealSpan]; p !== -1; p = entry.tree.parent[p]) revealAncestorKeys.unshift(String(entry.spans[p].spanKey));
       entry.rowOf ??= buildRowIndex(flat);
@@ -230,7 +238,7 @@ export class SessionTrees {
   /** One span's waterfall row (depth from its ancestors, nothing collapsed). */
   getRow(sessionId: string, spanKey: number): WaterfallRow | null {
     const entry = this.getTree(sessionId);
-    const index = entry?.indexByKey.get(spanKey);
+    const index = entry ? indexOfKey(entry, spanKey) : undefined;
     if (!entry || index === undefined) return null;
     const parent = entry.tree.parent[index];
     const parentKey = parent === -1 ? null : entry.spans[parent].spanKey;
