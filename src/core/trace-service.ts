@@ -30,7 +30,7 @@ import { isSqliteFile } from './sources/stores/open-store';
 import { StoreSource } from './store-source';
 import { MAX_WINDOW_ROWS } from './session-trees';
 import { IndexWorkerPool } from './index-worker-pool';
-import { FolderWatcher, looksLikeTraceFile } from './sources/folder-watcher';
+import { FolderWatcher, listFolderFiles, looksLikeTraceFile } from './sources/folder-watcher';
 
 export interface TraceServiceOptions {
   /** Folder for index databases; default: $TRACELIGHT_CACHE_DIR, else $XDG_CACHE_HOME/tracelight, else ~/.cache/tracelight. */
@@ -129,11 +129,8 @@ export class TraceService implements TraceApi, TraceEventSource {
       this.folders.set(path, watcher);
       await watcher.start();
     }
-    const entries = await fs.readdir(path, { withFileTypes: true });
     const infos: SourceInfo[] = [];
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isFile() || entry.name.startsWith('.')) continue;
-      const file = join(path, entry.name);
+    for (const file of await listFolderFiles(path)) {
       if (!(await looksLikeTraceFile(file))) continue;
       const opened = await this.openFileOnce(file);
       if (opened.ok) infos.push(opened.value);

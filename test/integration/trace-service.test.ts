@@ -2,7 +2,7 @@
  * The engine on real files: written, appended record by record while it tails them,
  * truncated, rotated; its index in a real SQLite database in a temp cache folder.
  */
-import { appendFileSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TraceService } from '../../src/core/trace-service';
@@ -223,6 +223,23 @@ describe('TraceService on real files', () => {
     await waitFor(async () => (await service.listSources()).length === 2, 'the new file in the folder');
     await waitFor(async () => (await service.listSessions({ offset: 0, limit: 10 })).total === 2, 'sessions of both files');
     expect(readdirSync(harness.dir).sort()).toEqual(['a.jsonl', 'b.json', 'notes.txt']);
+  });
+
+  it('opens the trace files of subfolders (an export kept in folders), skips hidden ones, and watches them', async () => {
+    const at = (...parts: string[]) => join(harness.dir, ...parts);
+    for (const folder of ['traces', 'observations/2026-05-11', '.cache', 'a/b/c/d']) mkdirSync(at(folder), { recursive: true });
+    writeFileSync(at('traces', 't.jsonl'), compactConsoleSpan({ name: 'top', traceId: '1', spanId: '1', startMs: 0 }));
+    writeFileSync(at('observations/2026-05-11', 'o.jsonl'), compactConsoleSpan({ name: 'deep', traceId: '2', spanId: '2', startMs: 0 }));
+    writeFileSync(at('.cache', 'hidden.jsonl'), compactConsoleSpan({ name: 'hidden', traceId: '3', spanId: '3', startMs: 0 }));
+    // Four levels below the folder: deeper than a folder is read.
+    writeFileSync(at('a/b/c/d', 'too-deep.jsonl'), compactConsoleSpan({ name: 'too deep', traceId: '4', spanId: '4', startMs: 0 }));
+    const service = makeService(true);
+    const opened = await service.openPath({ path: harness.dir });
+    expect(opened.ok && opened.value.map((s) => s.path.slice(harness.dir.length + 1))).toEqual(['observations/2026-05-11/o.jsonl', 'traces/t.jsonl']);
+    mkdirSync(at('scores'));
+    writeFileSync(at('scores', 's.jsonl'), compactConsoleSpan({ name: 'later', traceId: '5', spanId: '5', startMs: 0 }));
+    await waitFor(async () => (await service.listSources()).some((s) => s.name === 's.jsonl'), 'the file in a new subfolder');
+    expect((await service.listSources()).map((s) => s.name).sort()).toEqual(['o.jsonl', 's.jsonl', 't.jsonl']);
   });
 
   it('reads a whole-file JSON array, one element per line, without cutting it apart', async () => {

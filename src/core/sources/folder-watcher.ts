@@ -1,9 +1,9 @@
 /**
- * Watches a folder (not its subfolders) for trace files that appear after it was opened.
+ * Watches a folder (and its subfolders, FOLDER_DEPTH deep) for trace files that appear after it was opened.
  * Which files are traces is decided from their first bytes, never from their names.
  */
 import { promises as fs } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { readLangfuseCsvHeader } from '../ingest/adapt-langfuse';
 
@@ -31,6 +31,29 @@ export async function looksLikeTraceFile(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * How deep a folder is read and watched: exports keep their files in subfolders (Langfuse's
+ * `traces/`, `observations/`, `scores/`; a collector's dated folders), but a folder is not a
+ * disk to crawl.
+ */
+export const FOLDER_DEPTH = 3;
+
+/** Folders never looked into: hidden ones and package trees. */
+export const isSkippedFolderEntry = (name: string) => name.startsWith('.') || name === 'node_modules';
+
+/** Every file under `path` (FOLDER_DEPTH levels of subfolders), in name order, skipped entries left out. */
+export async function listFolderFiles(path: string, depth = FOLDER_DEPTH): Promise<string[]> {
+  const entries = await fs.readdir(path, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (isSkippedFolderEntry(entry.name)) continue;
+    const child = join(path, entry.name);
+    if (entry.isFile()) files.push(child);
+    else if (entry.isDirectory() && depth > 0) files.push(...(await listFolderFiles(child, depth - 1).catch(() => [])));
+  }
+  return files;
+}
+
 export class FolderWatcher {
   private watcher: FSWatcher | null = null;
 
@@ -42,9 +65,9 @@ export class FolderWatcher {
   /** Starts watching; resolves once the watcher is ready (files added later are reported). */
   async start(): Promise<void> {
     this.watcher = watch(this.path, {
-      depth: 0,
+      depth: FOLDER_DEPTH,
       ignoreInitial: true,
-      ignored: (file: string) => file !== this.path && basename(file).startsWith('.'),
+      ignored: (file: string) => file !== this.path && isSkippedFolderEntry(basename(file)),
     });
     const consider = (file: string) => {
       void looksLikeTraceFile(file).then((isTrace) => {
