@@ -32,7 +32,6 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Attributes, AttributeValue } from '../../../shared/model/attribute-value';
 import { adaptMlflowRecord, decodeValue } from '../../ingest/adapt-mlflow';
-import { flattenAttributes } from '../../ingest/adapt-phoenix';
 import { isJsonObject, type JsonObject } from '../../ingest/is-json-object';
 import type { NormalizedSpan } from '../../ingest/normalized-span';
 import { normalizeId, normalizeParentId } from '../../ingest/normalize-id';
@@ -48,6 +47,7 @@ import {
   readText,
   requireColumns,
   selectColumn,
+  readJsonColumnAttributes,
 } from './store-row-values';
 import { readColumnNames } from './read-store-schema';
 
@@ -433,20 +433,6 @@ function readFeedbackGrade(value: unknown): Attributes | null {
   return null;
 }
 
-/** A JSON text column as attributes: an object flattened under the prefix, other JSON whole, text that is not JSON as written. */
-function readJsonAttributes(db: Database.Database, value: unknown, prefix: string): Attributes {
-  let decoded: unknown;
-  try {
-    decoded = decodeJsonColumn(db, value);
-  } catch {
-    return { [prefix]: readText(value) ?? '' };
-  }
-  if (decoded === null) return {};
-  if (!isJsonObject(decoded)) return { [prefix]: decoded as AttributeValue };
-  const out: Attributes = {};
-  for (const [key, inner] of Object.entries(flattenAttributes(decoded))) out[`${prefix}.${key}`] = inner;
-  return out;
-}
 
 /** One `assessments` row as an evaluation span, or why it cannot be one. */
 function readAssessmentRow(db: Database.Database, row: Record<string, unknown>, anchor: TraceAnchor | null): NormalizedSpan | string {
@@ -479,8 +465,8 @@ function readAssessmentRow(db: Database.Database, row: Record<string, unknown>, 
   if (createdMs !== null) attributes['mlflow.assessment.create_time_ms'] = createdMs;
   const updatedMs = readNumber(row.last_updated_timestamp);
   if (updatedMs !== null) attributes['mlflow.assessment.last_update_time_ms'] = updatedMs;
-  Object.assign(attributes, readJsonAttributes(db, row.error, 'mlflow.assessment.error'));
-  Object.assign(attributes, readJsonAttributes(db, row.assessment_metadata, 'mlflow.assessment.metadata'));
+  Object.assign(attributes, readJsonColumnAttributes(db, row.error, 'mlflow.assessment.error'));
+  Object.assign(attributes, readJsonColumnAttributes(db, row.assessment_metadata, 'mlflow.assessment.metadata'));
   attributes['mlflow.traceRequestId'] = anchor.requestId;
 
   const assessedId = normalizeParentId(row.span_id);

@@ -25,8 +25,8 @@
  * no `identifier`, `source` or `user_id`, and older stores may have no annotation tables.
  */
 import type Database from 'better-sqlite3';
-import type { Attributes, AttributeValue } from '../../../shared/model/attribute-value';
-import { adaptPhoenixSpan, flattenAttributes } from '../../ingest/adapt-phoenix';
+import type { Attributes } from '../../../shared/model/attribute-value';
+import { adaptPhoenixSpan } from '../../ingest/adapt-phoenix';
 import { isJsonObject } from '../../ingest/is-json-object';
 import type { NormalizedSpan } from '../../ingest/normalized-span';
 import { normalizeId, normalizeParentId } from '../../ingest/normalize-id';
@@ -43,6 +43,7 @@ import {
   readText,
   requireColumns,
   selectColumn,
+  readJsonColumnAttributes,
 } from './store-row-values';
 import { readColumnNames } from './read-store-schema';
 
@@ -204,21 +205,6 @@ function buildRootQuery(spans: ReadonlySet<string>): string {
   return `SELECT x.id FROM spans x WHERE x.trace_rowid = t.id AND ${isRoot} ORDER BY julianday(x.start_time) IS NULL, julianday(x.start_time), x.id LIMIT 1`;
 }
 
-/** An annotation's `metadata` as attributes: a JSON object flattened under the prefix, anything else kept whole. */
-function readAnnotationMetadata(db: Database.Database, value: unknown, prefix: string): Attributes {
-  let metadata: unknown;
-  try {
-    metadata = decodeJsonColumn(db, value);
-  } catch {
-    // Metadata that is not JSON is shown as written; the annotation itself is still a grade.
-    return { [prefix]: readText(value) ?? '' };
-  }
-  if (metadata === null) return {};
-  if (!isJsonObject(metadata)) return { [prefix]: metadata as AttributeValue };
-  const out: Attributes = {};
-  for (const [key, inner] of Object.entries(flattenAttributes(metadata))) out[`${prefix}.${key}`] = inner;
-  return out;
-}
 
 /** One annotation row as an evaluation span, or why it cannot be one. */
 function readAnnotationRow(db: Database.Database, table: AnnotationTable, row: Record<string, unknown>): NormalizedSpan | string {
@@ -241,7 +227,7 @@ function readAnnotationRow(db: Database.Database, table: AnnotationTable, row: R
     // An empty identifier is Phoenix's default: no identifier.
     if (value !== null && value !== '') attributes[`phoenix.annotation.${field}`] = field === 'user_id' ? Number(value) : value;
   }
-  Object.assign(attributes, readAnnotationMetadata(db, row.metadata, 'phoenix.annotation.metadata'));
+  Object.assign(attributes, readJsonColumnAttributes(db, row.metadata, 'phoenix.annotation.metadata'));
   const sessionId = readText(row.session_id);
   if (sessionId !== null) attributes['session.id'] = sessionId;
   const project = readText(row.project_name);

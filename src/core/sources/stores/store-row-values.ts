@@ -8,6 +8,9 @@
  */
 import type Database from 'better-sqlite3';
 import { parseJsonLenient } from '../../ingest/parse-json-lenient';
+import { flattenAttributes } from '../../ingest/adapt-phoenix';
+import { isJsonObject } from '../../ingest/is-json-object';
+import type { Attributes, AttributeValue } from '../../../shared/model/attribute-value';
 
 /** Rows per page: each page is one short read transaction (FORMATS.md §11.30). */
 export const PAGE_ROWS = 2000;
@@ -164,4 +167,22 @@ export function forEachRowPage(statement: Database.Statement, handle: (row: Reco
     if (rows.length < PAGE_ROWS) return;
     after = rows[rows.length - 1].row_id as bigint;
   }
+}
+
+/**
+ * A JSON text (or JSONB) column as attributes: an object flattened under `prefix`, other JSON
+ * whole under `prefix`, text that is not JSON as written (a row's extras are still shown).
+ */
+export function readJsonColumnAttributes(db: Database.Database, value: unknown, prefix: string): Attributes {
+  let decoded: unknown;
+  try {
+    decoded = decodeJsonColumn(db, value);
+  } catch {
+    return { [prefix]: readText(value) ?? '' };
+  }
+  if (decoded === null) return {};
+  if (!isJsonObject(decoded)) return { [prefix]: decoded as AttributeValue };
+  const out: Attributes = {};
+  for (const [key, inner] of Object.entries(flattenAttributes(decoded))) out[`${prefix}.${key}`] = inner;
+  return out;
 }

@@ -13,8 +13,8 @@ import { useTraceConversation } from '../../api/use-trace-conversation';
 import { EmptyState } from '../../components/EmptyState';
 import { formatCount, formatCountOf, formatOffsetUs, formatPreciseDateTimeUs } from '../../lib/format';
 import { navigate } from '../../state/route-store';
-import { RunOutcomeBadge, TagChips } from '../sessions/RunOutcome';
-import { RunMetaChips } from '../sessions/RunMeta';
+import { RunOutcomeBadge } from '../sessions/RunOutcome';
+import { RunLabelStats } from '../sessions/RunMeta';
 import { PartView, roleClass } from '../span-detail/ConversationView';
 
 export interface TraceConversationViewProps {
@@ -99,22 +99,7 @@ export function TraceConversationView({ sourceId, sessionId, selectedSpanKey, on
               <dd className="mono">{formatCount(graderCount)}</dd>
             </div>
           ) : null}
-          {summary && summary.tags.length > 0 ? (
-            <div className="stat stat--wide stat--tags">
-              <dt>Tags</dt>
-              <dd>
-                <TagChips tags={summary.tags} />
-              </dd>
-            </div>
-          ) : null}
-          {summary && Object.keys(summary.meta ?? {}).length > 0 ? (
-            <div className="stat stat--wide stat--tags">
-              <dt>Meta</dt>
-              <dd>
-                <RunMetaChips meta={summary.meta} />
-              </dd>
-            </div>
-          ) : null}
+          {summary ? <RunLabelStats tags={summary.tags} meta={summary.meta} /> : null}
         </dl>
         <div className="waterfall__actions">{conversation.isLoading ? <span className="spinner" role="status" aria-label="Loading" /> : null}</div>
       </header>

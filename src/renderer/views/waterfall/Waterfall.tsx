@@ -26,8 +26,8 @@ import { pickRow } from '../../lib/window-range';
 import { useCollapsedKeys } from '../../state/collapsed-store';
 import { navigate } from '../../state/route-store';
 import { usePersistentNumber } from '../../state/ui-store';
-import { RunOutcomeBadge, TagChips } from '../sessions/RunOutcome';
-import { RunMetaChips } from '../sessions/RunMeta';
+import { RunOutcomeBadge } from '../sessions/RunOutcome';
+import { RunLabelStats } from '../sessions/RunMeta';
 import { WaterfallRowView } from './WaterfallRow';
 
 const ROW_HEIGHT_PX = 24;
@@ -347,22 +347,7 @@ export function Waterfall({ sourceId, sessionId, selectedSpanKey }: WaterfallPro
                   <dd className="mono">{formatCount(summary.humanReviews)}</dd>
                 </div>
               ) : null}
-              {summary.tags.length > 0 ? (
-                <div className="stat stat--wide stat--tags">
-                  <dt>Tags</dt>
-                  <dd>
-                    <TagChips tags={summary.tags} />
-                  </dd>
-                </div>
-              ) : null}
-              {Object.keys(summary.meta ?? {}).length > 0 ? (
-                <div className="stat stat--wide stat--tags">
-                  <dt>Meta</dt>
-                  <dd>
-                    <RunMetaChips meta={summary.meta} />
-                  </dd>
-                </div>
-              ) : null}
+              <RunLabelStats tags={summary.tags} meta={summary.meta} />
               {summary.inputTokens || summary.outputTokens ? (
                 <div className="stat">
                   <dt>Tokens</dt>
