@@ -11,6 +11,19 @@ import type { IndexJobResult, IndexStoreJob } from './index-worker-protocol';
 import { openStore } from './sources/stores/open-store';
 
 const BATCH_SPANS = 2000;
+const TABLE_BITS = 3;
+const INDEX_BITS = 20;
+
+/**
+ * A store span's key from its row: the same row gives the same key on every re-read, so
+ * what the renderer holds (a selected span, a deep link) still means the same span after the
+ * store changed. rowid < 2^29 keeps the key below 2^53. Beyond that (or 8 tables, or 2^20
+ * spans from one row) the index numbers the span itself.
+ */
+function storeSpanKey(table: number, rowid: number, index: number): number | undefined {
+  if (table >= 1 << TABLE_BITS || index >= 1 << INDEX_BITS || rowid < 0 || rowid >= 2 ** (53 - TABLE_BITS - INDEX_BITS - 1)) return undefined;
+  return (rowid * (1 << TABLE_BITS) + table) * (1 << INDEX_BITS) + index + 1;
+}
 
 export function runIndexStoreJob(job: IndexStoreJob): IndexJobResult {
   const opened = openStore(job.storePath);
@@ -42,7 +55,9 @@ export function runIndexStoreJob(job: IndexStoreJob): IndexJobResult {
       ({ span, pointer }) => {
         const table = tableNumbers.get(pointer.table);
         if (table === undefined) throw new Error(`${reader.format} reader returned a span from table ${pointer.table}, not one of its tables`);
-        spans.push(toIndexableSpan(span, reader.format, pointer.rowid, 0, table, pointer.index));
+        const indexable = toIndexableSpan(span, reader.format, pointer.rowid, 0, table, pointer.index);
+        indexable.spanKey = storeSpanKey(table, pointer.rowid, pointer.index);
+        spans.push(indexable);
         if (spans.length >= BATCH_SPANS) flush();
       },
       (problem) => {

@@ -64,6 +64,9 @@ export class IndexWorkerPool {
       else waiter.reject(new Error(reply.error));
     });
     const fail = (error: Error) => {
+      // A worker that died while writing would hold the turn forever: free it (SQLite's own
+      // lock still keeps writes apart if another worker had it).
+      WriteTurn.release(this.writeTurn);
       for (const waiter of entry.pending.values()) waiter.reject(error);
       entry.pending.clear();
       const index = this.workers.indexOf(entry);

@@ -25,6 +25,13 @@ export class WriteTurn {
     return new SharedArrayBuffer(4);
   }
 
+  /** Frees the turn whoever holds it: for a pool whose worker died mid-write. */
+  static release(buffer: SharedArrayBuffer): void {
+    const cell = new Int32Array(buffer, 0, 1);
+    Atomics.store(cell, 0, FREE);
+    Atomics.notify(cell, 0);
+  }
+
   /** Runs `write` while holding the turn. */
   take<T>(write: () => T): T {
     let waitedMs = 0;

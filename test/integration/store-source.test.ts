@@ -3,13 +3,15 @@
  * kitelogik writes it) while Tracelight watches it, unknown and corrupt databases, reopening
  * an unchanged store, and the promise that a store is never written.
  */
+import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TraceEvents } from '../../src/shared/contract/trace-api';
 import { useTraceServiceHarness } from '../helpers/use-trace-service-harness';
 import { waitFor } from '../helpers/wait-for';
+import { build as buildPhoenixWithAnnotations } from '../fixtures/stores/phoenix-db/annotations.build';
 import { execSqliteElsewhere, writeSqliteElsewhere } from '../helpers/write-sqlite-elsewhere';
 
 const harness = useTraceServiceHarness('tracelight-store-');
@@ -110,6 +112,11 @@ describe('run databases through the engine', () => {
     // The first read announces every session; only what the writer adds later matters here.
     await waitFor(() => appended.some((event) => event.sessionId === 'sess-b'), 'the first read announced');
     appended.length = 0;
+    // What the renderer holds from before the store changed: an unchanged session's span key.
+    const before = await service.getWaterfall({ sourceId, sessionId: 'sess-b', collapsedKeys: [], offset: 0, limit: 10 });
+    if (!before.ok) throw new Error(before.error);
+    const heldKey = before.value.rows[0].spanKey;
+    const heldDetail = await service.getSpanDetail({ sourceId, spanKey: heldKey });
 
     writeSqliteElsewhere(path, [auditRow('sess-a', 'hitl_queued', 4), auditRow('sess-c', 'allowed', 5)]);
     await waitFor(async () => (await service.listSources())[0].spans === 5, 'the two new rows');
@@ -118,6 +125,63 @@ describe('run databases through the engine', () => {
     expect(sessions.rows.map((row) => [row.sessionId, row.spans])).toEqual([['sess-a', 3], ['sess-b', 1], ['sess-c', 1]]);
     await waitFor(() => appended.some((event) => event.sessionId === 'sess-a' && event.count === 1), 'spansAppended for sess-a');
     expect(appended.some((event) => event.sessionId === 'sess-b')).toBe(false);
+    // Re-read whole, the store keeps its span keys: the held key is still the same span.
+    const after = await service.getSpanDetail({ sourceId, spanKey: heldKey });
+    expect(after.ok && heldDetail.ok && [after.value.sessionId, after.value.row.spanId, after.value.raw.rowid]).toEqual(
+      heldDetail.ok ? [heldDetail.value.sessionId, heldDetail.value.row.spanId, heldDetail.value.raw.rowid] : null,
+    );
+  });
+
+  it('keeps span keys across re-reads, even when a new row is read before an old one', async () => {
+    // Phoenix: annotations are read after every span, so a new span comes before them.
+    const path = join(harness.dir, 'phoenix.db');
+    const writer = new Database(path);
+    buildPhoenixWithAnnotations(writer);
+    const columns = (writer.prepare('PRAGMA table_info(spans)').all() as { name: string }[]).map((c) => c.name).filter((name) => name !== 'id');
+    writer.close();
+    const service = makeService(true);
+    const { sourceId } = await openOne(service, path);
+    await service.whenIdle();
+    const sessions = await service.listSessions({ sourceId, offset: 0, limit: 50 });
+    const graded = [];
+    for (const session of sessions.rows) {
+      const window = await service.getWaterfall({ sourceId, sessionId: session.sessionId, collapsedKeys: [], offset: 0, limit: 100 });
+      if (window.ok) graded.push(...window.value.rows.filter((row) => row.name.startsWith('annotation ')));
+    }
+    expect(graded.length).toBeGreaterThan(0);
+    const held = await service.getSpanDetail({ sourceId, spanKey: graded[0].spanKey });
+    if (!held.ok) throw new Error(held.error);
+    const spansBefore = (await service.listSources())[0].spans;
+
+    const copied = columns.map((name) => (name === 'span_id' ? `span_id || '-copy'` : `"${name}"`)).join(', ');
+    writeSqliteElsewhere(path, [[`INSERT INTO spans (${columns.map((name) => `"${name}"`).join(', ')}) SELECT ${copied} FROM spans ORDER BY id LIMIT 1`]]);
+    await waitFor(async () => (await service.listSources())[0].spans === spansBefore + 1, 'the copied span');
+    await service.whenIdle();
+    const again = await service.getSpanDetail({ sourceId, spanKey: graded[0].spanKey });
+    expect(again.ok && [again.value.row.spanId, again.value.raw.table, again.value.raw.rowid]).toEqual([held.value.row.spanId, held.value.raw.table, held.value.raw.rowid]);
+  });
+
+  it('follows a store replaced by a new file, and opens one that had no tables yet once it has', async () => {
+    const path = join(harness.dir, 'audit.db');
+    // Created by the agent before its first run: a database without tables.
+    execSqliteElsewhere(path, 'PRAGMA user_version = 0;');
+    const service = makeService(true);
+    const { sourceId } = await openOne(service, path);
+    expect((await service.listSources())[0]).toMatchObject({ status: 'failed', failure: 'an empty SQLite database (no tables yet)' });
+    execSqliteElsewhere(path, AUDIT_DDL);
+    writeSqliteElsewhere(path, [auditRow('sess-a', 'allowed', 1)]);
+    await waitFor(async () => (await service.listSources())[0].spans === 1, 'the tables and the first row');
+    expect((await service.listSources())[0]).toMatchObject({ status: 'live', failure: null, format: 'kitelogik-audit-db' });
+
+    // Replaced: a new file under the same name (a reset, a copy from elsewhere).
+    const replacement = join(harness.dir, 'audit-new.db');
+    makeAuditDb(replacement);
+    renameSync(replacement, path);
+    await waitFor(async () => (await service.listSources())[0].spans === 3, 'the replacement database');
+    writeSqliteElsewhere(path, [auditRow('sess-d', 'blocked', 7)]);
+    await waitFor(async () => (await service.listSources())[0].spans === 4, 'a commit to the replacement');
+    const sessions = await service.listSessions({ sourceId, offset: 0, limit: 10 });
+    expect(sessions.rows.map((row) => row.sessionId).sort()).toEqual(['sess-a', 'sess-b', 'sess-d']);
   });
 
   it('never writes the store: a read-only database in a read-only folder opens and stays byte-identical', async () => {

@@ -253,13 +253,15 @@ const SORT_COLUMNS: Record<SessionSortKey, string> = {
 };
 
 const TRACE_ID_KEY_SOURCE = 'trace id';
-const SPAN_COLUMNS = 19;
+const SPAN_COLUMNS = 20;
 const KEYS_PER_SELECT = 400;
 const SPANS_PER_INSERT = 16;
 
 /** A span's values in the column order of the spans insert. */
 function pushSpanColumns(into: unknown[], span: IndexableSpan, traceKey: number): void {
   into.push(
+    // NULL lets SQLite number the span (files); a store's spans bring keys that survive re-reads.
+    span.spanKey ?? null,
     traceKey,
     span.spanId,
     span.parentSpanId,
@@ -399,9 +401,9 @@ export class IndexDb {
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
     const insertSpans = (rows: number) =>
       this.db.prepare(
-        `INSERT INTO spans (trace_key, span_id, parent_span_id, name, span_type, status, start_us, end_us, model,
+        `INSERT INTO spans (span_key, trace_key, span_id, parent_span_id, name, span_type, status, start_us, end_us, model,
            input_tokens, output_tokens, cost_usd, decision, record_offset, record_length, record_line, record_index, format, criterion)
-         VALUES ${new Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+         VALUES ${new Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       );
     this.insertSpan = insertSpans(1);
     this.insertSpanGroup = insertSpans(SPANS_PER_INSERT);

@@ -13,6 +13,8 @@ import { nsToUs } from './parse-time';
 
 /** One span as the index stores it. */
 export interface IndexableSpan {
+  /** The span's key in the index when its source decides it (a store's row); absent: numbered in order. */
+  spanKey?: number;
   traceId: string;
   spanId: string;
   parentSpanId: string | null;

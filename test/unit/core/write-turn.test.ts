@@ -48,4 +48,13 @@ describe('WriteTurn', () => {
     expect(new WriteTurn(buffer).take(() => 'written')).toBe('written');
     expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
   }, 15_000);
+
+  it('is freed by the pool when its holder died, so nobody waits for it', () => {
+    const buffer = WriteTurn.createBuffer();
+    Atomics.store(new Int32Array(buffer), 0, 1);
+    WriteTurn.release(buffer);
+    const started = Date.now();
+    expect(new WriteTurn(buffer).take(() => 'written')).toBe('written');
+    expect(Date.now() - started).toBeLessThan(50);
+  });
 });

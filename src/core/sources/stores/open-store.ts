@@ -30,7 +30,7 @@ export type OpenedStore =
   | { ok: false; reason: string };
 
 /** Opens `path` read-only and finds its reader; an unknown schema is explained by its tables. */
-export function openStore(path: string): OpenedStore {
+export function openStore(path: string, busyTimeoutMs = 2000): OpenedStore {
   let db: Database.Database;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
@@ -38,8 +38,9 @@ export function openStore(path: string): OpenedStore {
     return { ok: false, reason: `cannot open the database: ${(error as Error).message}` };
   }
   try {
-    // A writer may hold the database for a moment; wait rather than fail.
-    db.pragma('busy_timeout = 2000');
+    // A writer may hold the database for a moment; wait rather than fail (the engine's own
+    // connection, on the thread that serves the UI, passes 0: busy means "ask again later").
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     const tables = readTableNames(db);
     const reader = findStoreReader(tables);
     if (reader) return { ok: true, db, reader };

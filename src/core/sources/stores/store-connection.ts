@@ -8,17 +8,49 @@ import { statSync } from 'node:fs';
 import { openStore } from './open-store';
 import type { StorePointer, StoreReader, StoreSpanDetail } from './store-reader';
 
+/** The file's identity, size and time (and its WAL's): what tells a changed or replaced store. */
+export function readStoreFileMark(path: string): string {
+  const parts = ['', '-wal'].map((suffix) => {
+    try {
+      const stat = statSync(`${path}${suffix}`, { throwIfNoEntry: false });
+      return stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}` : '-';
+    } catch (error) {
+      // A folder made unreadable, a path that became a file…: a mark of its own, never a throw.
+      return `unreadable:${(error as NodeJS.ErrnoException).code ?? 'error'}`;
+    }
+  });
+  return parts.join('|');
+}
+
+/** The inode of the file at `path` now, or null when it is gone or unreadable. */
+function readInode(path: string): number | null {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.ino ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export class StoreConnection {
   private constructor(
     readonly path: string,
     private db: Database.Database,
     readonly reader: StoreReader,
+    /** The file this connection has open: a store replaced by a new file needs a new connection. */
+    readonly inode: number | null,
   ) {}
 
   /** Opens the store read-only; an unknown or unreadable database comes back as a reason. */
   static open(path: string): { ok: true; connection: StoreConnection } | { ok: false; reason: string } {
-    const opened = openStore(path);
-    return opened.ok ? { ok: true, connection: new StoreConnection(path, opened.db, opened.reader) } : opened;
+    const inode = readInode(path);
+    // Busy means "ask again at the next poll": this connection serves the UI's thread.
+    const opened = openStore(path, 0);
+    return opened.ok ? { ok: true, connection: new StoreConnection(path, opened.db, opened.reader, inode) } : opened;
+  }
+
+  /** True when the path now names another file than the one this connection has open. */
+  isReplaced(): boolean {
+    return readInode(this.path) !== this.inode;
   }
 
   /**
@@ -27,24 +59,19 @@ export class StoreConnection {
    * database replaced by a new file is invisible to data_version).
    */
   readChangeMark(): string {
-    const stat = statSync(this.path, { throwIfNoEntry: false });
-    if (!stat) return 'missing';
-    let version: unknown = null;
+    let version: unknown;
     try {
       version = this.db.pragma('data_version', { simple: true });
     } catch {
+      // Busy or gone: the file mark below still tells a change.
       version = 'unreadable';
     }
-    return `${version}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    return `${version}|${readStoreFileMark(this.path)}`;
   }
 
-  /** The file's identity and size, to tell an unchanged store on reopen (no connection state). */
+  /** What tells an unchanged store on reopen (no connection state in it). */
   readFileMark(): string {
-    const parts = ['', '-wal'].map((suffix) => {
-      const stat = statSync(`${this.path}${suffix}`, { throwIfNoEntry: false });
-      return stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}` : '-';
-    });
-    return `${this.reader.format}|${parts.join('|')}`;
+    return `${this.reader.format}|${readStoreFileMark(this.path)}`;
   }
 
   readOne(pointer: StorePointer): StoreSpanDetail | null {

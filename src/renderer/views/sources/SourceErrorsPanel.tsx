@@ -38,8 +38,9 @@ export function SourceErrorsPanel({ source, onClose }: { source: SourceInfo; onC
         {!page && errors.isLoading ? <p className="muted">Loading…</p> : null}
         {page ? (
           <ol className="error-list" aria-label="Unreadable records">
-            {page.rows.map((row) => (
-              <li key={`${row.offset}:${row.line}`} className="error-entry">
+            {page.rows.map((row, i) => (
+              // By position: a database's errors share line 0 and may share an offset (rowid).
+              <li key={i} className="error-entry">
                 {/* A database's rows have no line: their reason names the table and row. */}
                 {row.line > 0 ? (
                   <div className="error-entry__where mono">
