@@ -218,20 +218,36 @@ export function describeCsvHeaderLine(text: string): string | null {
 
 /**
  * The end (exclusive) of the last complete row in bytes[0, length), which start at a row
- * boundary: just after the last line break outside quotes, or -1. Quotes are only counted, so
- * a doubled quote toggles twice and changes nothing.
+ * boundary (after a BOM, at the file's start): just after the last line break outside a quoted
+ * field, or -1. Quotes follow readRow's rules: a quote opens a quoted field only at a field's
+ * start (the row's start, or just after a comma or line break); elsewhere it is text (`5" screen`,
+ * or text after a closing quote). Inside a quoted field `""` is a quote, and a lone `"` closes it.
  */
 export function findLastCsvRowEnd(bytes: Buffer, length: number): number {
+  const start = length >= 3 && isBomAt(bytes, 0) ? 3 : 0;
+  const isFieldStart = (at: number) => at === start || bytes[at - 1] === COMMA || bytes[at - 1] === NEWLINE;
   let last = -1;
-  let at = 0;
+  let at = start;
   for (;;) {
-    let quote = bytes.indexOf(QUOTE, at);
-    if (quote === -1 || quote >= length) quote = length;
-    const newline = quote > at ? bytes.lastIndexOf(NEWLINE, quote - 1) : -1;
+    // The next quote that opens a quoted field; the quotes before it are text.
+    let open = bytes.indexOf(QUOTE, at);
+    while (open !== -1 && open < length && !isFieldStart(open)) open = bytes.indexOf(QUOTE, open + 1);
+    if (open === -1 || open > length) open = length;
+    const newline = open > at ? bytes.lastIndexOf(NEWLINE, open - 1) : -1;
     if (newline >= at) last = newline;
-    if (quote >= length) break;
-    const close = bytes.indexOf(QUOTE, quote + 1);
-    if (close === -1 || close >= length) break; // inside a quoted field until the end
+    if (open >= length) break;
+    let close = -1;
+    for (let from = open + 1; ; ) {
+      const quote = bytes.indexOf(QUOTE, from);
+      if (quote === -1 || quote >= length) break; // inside the quoted field until the end
+      if (quote + 1 < length && bytes[quote + 1] === QUOTE) {
+        from = quote + 2;
+        continue;
+      }
+      close = quote;
+      break;
+    }
+    if (close === -1) break;
     at = close + 1;
   }
   return last === -1 ? -1 : last + 1;

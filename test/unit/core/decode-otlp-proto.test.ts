@@ -226,6 +226,95 @@ describe('decodeCollectorPayload', () => {
   });
 });
 
+/** A zstd frame header without a content size, its window 2^(10 + exponent) bytes (RFC 8878 §3.1.1.1.2). */
+const unsizedZstdHeader = (windowExponent: number) => [0x28, 0xb5, 0x2f, 0xfd, 0x00, windowExponent << 3];
+/** A block header: type 0 raw, 1 RLE, 2 compressed (RFC 8878 §3.1.1.2.1). */
+function zstdBlockHeader(type: number, size: number, isLast: boolean): number[] {
+  const value = (size << 3) | (type << 1) | (isLast ? 1 : 0);
+  return [value & 0xff, (value >> 8) & 0xff, (value >> 16) & 0xff];
+}
+/** `count` RLE blocks of `size` copies of one byte: 4 bytes each. */
+function rleBlocks(count: number, size: number, byte = 0x20): number[] {
+  return Array.from({ length: count }, (_, i) => [...zstdBlockHeader(1, size, i === count - 1), byte]).flat();
+}
+
+describe('decodeCollectorPayload: the zstd decompressed-size cap', () => {
+  const KiB = 1024;
+
+  it('counts every concatenated frame, not only the first header', () => {
+    // A small sized first frame, then frames without a content size that pass on their window
+    // alone, each one RLE block of 128 KiB: 4 bytes each, 1 MiB in all.
+    const frames = [rawZstdFrame(Buffer.from('{"resourceSpans": []}'))];
+    for (let i = 0; i < 8; i++) frames.push(Buffer.from([...unsizedZstdHeader(7), ...rleBlocks(1, 128 * KiB)]));
+    const decoded = decodeCollectorPayload(Buffer.concat(frames), { maxDecompressedBytes: 256 * KiB });
+    expect(decoded).toMatchObject({ ok: false, encoding: null });
+    if (!decoded.ok) expect(decoded.reason).toBe('zstd payload decompresses to more than 262144 bytes');
+  });
+
+  it('counts the RLE blocks of one frame without a content size', () => {
+    const payload = Buffer.from([...unsizedZstdHeader(7), ...rleBlocks(9, 128 * KiB)]); // 1.125 MiB from 42 bytes
+    const decoded = decodeCollectorPayload(payload, { maxDecompressedBytes: 1024 * KiB });
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) expect(decoded.reason).toBe('zstd payload decompresses to more than 1 MiB');
+  });
+
+  it('holds the default cap (256 MiB) without allocating it', () => {
+    // 2,100 RLE blocks of 128 KiB: 262.5 MiB from 8 KB, refused by the header walk alone.
+    const payload = Buffer.from([...unsizedZstdHeader(7), ...rleBlocks(2100, 128 * KiB)]);
+    const decoded = decodeCollectorPayload(payload);
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) expect(decoded.reason).toBe('zstd payload decompresses to more than 256 MiB');
+  });
+
+  it('sums the content sizes that frames announce', () => {
+    // Each frame alone is under the cap, and the whole is JSON that decodes when the cap allows it.
+    const blank = Buffer.alloc(250, 0x20);
+    const payload = Buffer.concat([rawZstdFrame(blank), rawZstdFrame(blank), rawZstdFrame(Buffer.from('{"resourceSpans": []}'))]);
+    expect(decodeCollectorPayload(payload, { maxDecompressedBytes: 600 })).toMatchObject({ ok: true, encoding: 'json+zstd' });
+    const decoded = decodeCollectorPayload(payload, { maxDecompressedBytes: 512 });
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) expect(decoded.reason).toBe('zstd payload decompresses to more than 512 bytes');
+  });
+
+  it('refuses a frame without a content size whose window fzstd would copy once per block', () => {
+    // 20 one-byte blocks through a 64 KiB window: 20 bytes out, but (20 + 1) x 64 KiB copied,
+    // over the 16 x 64 KiB allowed.
+    const payload = Buffer.from([...unsizedZstdHeader(6), ...rleBlocks(20, 1)]);
+    const decoded = decodeCollectorPayload(payload, { maxDecompressedBytes: 64 * KiB });
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) expect(decoded.reason).toMatch(/^a zstd frame without a content size, too costly to decompress \(20 blocks through a 65536-byte window\)/);
+    // The same blocks through the smallest window (1 KiB) are fine.
+    const small = Buffer.from([...unsizedZstdHeader(0), ...zstdBlockHeader(0, 21, true), ...Buffer.from('{"resourceSpans": []}')]);
+    expect(decodeCollectorPayload(small, { maxDecompressedBytes: 64 * KiB })).toMatchObject({ ok: true, encoding: 'json+zstd' });
+  });
+
+  it('decodes frames with and without content sizes and skippable frames under the cap', () => {
+    const json = '{"resourceSpans": [{"scopeSpans": [{"spans": [{"name": "one"}]}]}]}';
+    const [head, tail] = [json.slice(0, 30), json.slice(30)];
+    const skippable = Buffer.from([0x5a, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3]);
+    const unsized = Buffer.from([...unsizedZstdHeader(0), ...zstdBlockHeader(0, tail.length, true), ...Buffer.from(tail)]);
+    const decoded = decodeCollectorPayload(Buffer.concat([rawZstdFrame(Buffer.from(head)), skippable, unsized]), { maxDecompressedBytes: 1024 });
+    expect(decoded).toMatchObject({ ok: true, encoding: 'json+zstd' });
+    const adapted = adaptRecord(decoded.ok ? decoded.value : null);
+    expect(adapted.isTrace && adapted.spans.map((s) => s.name)).toEqual(['one']);
+  });
+
+  it('reports a frame cut short or followed by bytes that are not a frame', () => {
+    const frame = rawZstdFrame(Buffer.from('{"resourceSpans": []}'));
+    const cases: [string, Buffer, RegExp][] = [
+      ['cut in a block', frame.subarray(0, frame.length - 3), /does not decompress: a frame cut short in a block$/],
+      ['cut in a block header', Buffer.from([...unsizedZstdHeader(0), 0x01]), /does not decompress: a frame cut short in a block header$/],
+      ['a second header cut short', Buffer.concat([frame, Buffer.from([0x28, 0xb5, 0x2f, 0xfd])]), /cut short in its header/],
+      ['trailing bytes', Buffer.concat([frame, Buffer.from('junk')]), /does not decompress: bytes at offset \d+ that are not a zstd frame$/],
+    ];
+    for (const [what, payload, reason] of cases) {
+      const decoded = decodeCollectorPayload(payload);
+      expect(decoded.ok, what).toBe(false);
+      if (!decoded.ok) expect(decoded.reason, what).toMatch(reason);
+    }
+  });
+});
+
 describe('describePayloadFormat', () => {
   it('names the format after the payload encoding', () => {
     expect(describePayloadFormat('otlp-json', 'proto')).toBe('otlp-proto');

@@ -10,13 +10,18 @@ import { findLastCsvRowEnd, frameCsvRecords, parseCsvRecord } from '../../../src
 
 const HEADER = ['id', 'name', 'input'];
 /** Field text with the characters that matter to CSV well represented. */
-const field = fc.string({ unit: fc.constantFrom('a', 'é', ',', '"', '\n', '\r\n', ' ', '{', '1'), maxLength: 12 });
+const text = fc.string({ unit: fc.constantFrom('a', 'é', ',', '"', '\n', '\r\n', ' ', '{', '1'), maxLength: 12 });
+/** A field's text, and whether to write it bare when CSV allows (so quotes inside bare fields occur: `5" screen`). */
+const field = fc.tuple(text, fc.boolean());
 const row = fc.tuple(field, field, field);
 
 const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
-const toCsv = (rows: string[][], newline: string, hasBom: boolean) =>
-  `${hasBom ? '\uFEFF' : ''}${[HEADER, ...rows].map((fields) => fields.map(quote).join(',')).join(newline)}${newline}`;
-const toValue = (fields: string[]) => Object.fromEntries(HEADER.map((key, i) => [key, fields[i]]));
+/** A field reads back bare unless it starts with a quote or holds a delimiter or a CR (a CR before the line break is dropped). */
+const canBeBare = (text: string) => !text.startsWith('"') && !/[,\n\r]/.test(text);
+const write = ([text, isBare]: [string, boolean]) => (isBare && canBeBare(text) ? text : quote(text));
+const toCsv = (rows: [string, boolean][][], newline: string, hasBom: boolean) =>
+  `${hasBom ? '\uFEFF' : ''}${[HEADER.map(quote), ...rows.map((fields) => fields.map(write))].map((fields) => fields.join(',')).join(newline)}${newline}`;
+const toValue = (fields: [string, boolean][]) => Object.fromEntries(HEADER.map((key, i) => [key, fields[i][0]]));
 
 describe('frameCsvRecords properties', () => {
   it('never throws on arbitrary bytes, and always makes progress when final', () => {
@@ -66,14 +71,20 @@ describe('frameCsvRecords properties', () => {
 
   it('cuts only at row boundaries, as the tailer does', () => {
     fc.assert(
-      fc.property(fc.array(row, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 4 }), (rows, reads) => {
-        const bytes = Buffer.from(toCsv(rows, '\r\n', false));
+      fc.property(fc.array(row, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 4 }), fc.boolean(), (rows, reads, hasBom) => {
+        const bytes = Buffer.from(toCsv(rows, '\r\n', hasBom));
+        // Every row end: the cut must be the last one in the window, never inside a row, and
+        // never missing (the tailer would widen its window to the rest of the file).
+        const whole = frameCsvRecords(bytes, 0, 1, true, null);
+        const rowEnds = [bytes.indexOf('\r\n') + 2, ...whole.records.map((r) => r.offset + r.lengthBytes + 2)];
         const values: unknown[] = [];
         let offset = 0;
         for (const read of [...reads, bytes.length]) {
           const length = Math.min(bytes.length - offset, 1 + (read % 40));
           const chunk = bytes.subarray(offset, offset + length);
           const cut = findLastCsvRowEnd(chunk, chunk.length);
+          const expected = rowEnds.filter((end) => end > offset && end <= offset + length).at(-1);
+          expect(cut).toBe(expected === undefined ? -1 : expected - offset);
           if (cut <= 0) continue;
           const framed = frameCsvRecords(chunk.subarray(0, cut), offset, 1, true, HEADER);
           expect(framed.errors).toEqual([]);

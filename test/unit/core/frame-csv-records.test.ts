@@ -93,11 +93,39 @@ describe('findLastCsvRowEnd', () => {
     ['past a quoted line break once the quote closes', 'a\n"1\n2"\n3', 8],
     ['doubled quotes change nothing', 'a\n"x""\ny"\nz', 10],
     ['none in a first line still being written', '"id","na', -1],
+    // readRow keeps a quote that does not start a field as text, so the cut does too.
+    ['a quote inside a bare field is text', 'a\n5" screen\n6\n7', 14],
+    ['a bare quote, then a quoted line break', 'a,b\n5" screen,x\n"1\n2",y\nz', 24],
+    ['a bare quote, then a quoted field still open', 'a,b\n5" screen,x\n"1\n2', 16],
+    ['a quote after a closing quote is text', 'a\n"x"y"z\n1\n2', 11],
+    ['a quote opens a field after a comma', 'a,b\n1,"x\ny', 4],
+    ['a quote opens a field after a CRLF', 'a\r\n"x\r\ny', 3],
+    ['after a BOM, a quoted first field', '\uFEFF"i\nd', -1],
+    ['a tripled quote: a doubled one, then the close', 'a\n"x"""\n1\n2', 10],
   ];
   for (const [name, text, end] of cases) it(name, () => expect(findLastCsvRowEnd(Buffer.from(text), Buffer.byteLength(text))).toBe(end));
 
   it('looks only at the first `length` bytes', () => {
     expect(findLastCsvRowEnd(Buffer.from('a\n1\n2\n'), 3)).toBe(2);
+    // A quote just past `length` may not pair with the last quote before it.
+    expect(findLastCsvRowEnd(Buffer.from('a\n"x""\n1\n'), 6)).toBe(2);
+  });
+
+  it('cuts where framing the piece loses no row, with quotes inside bare fields', () => {
+    const text = 'id,name,input\n1,5" screen,"a\nb"\n2,"x,\ny","z"\n3,17" laptop,"c\nd"\n4,w,"e"\n';
+    const bytes = Buffer.from(text);
+    const whole = frameCsvRecords(bytes, 0, 1, true, null);
+    expect(whole.errors).toEqual([]);
+    expect(whole.records.map((r) => (r.value as Record<string, string>).name)).toEqual(['5" screen', 'x,\ny', '17" laptop', 'w']);
+    const header = ['id', 'name', 'input'];
+    for (let length = 1; length <= bytes.length; length++) {
+      const cut = findLastCsvRowEnd(bytes, length);
+      // The cut is the last row end within the window.
+      const rowEnds = [14, ...whole.records.map((r) => r.offset + r.lengthBytes + 1)];
+      const expected = rowEnds.filter((end) => end <= length).at(-1) ?? -1;
+      expect(cut, `length ${length}`).toBe(expected);
+      if (cut > 14) expect(frameCsvRecords(bytes.subarray(14, cut), 14, 2, true, header).errors, `length ${length}`).toEqual([]);
+    }
   });
 });
 
