@@ -2,13 +2,15 @@
  * Index worker job for a run database: reads every span of the store through its reader
  * (read-only, short read transactions) and writes them to a fresh index file. A span's
  * record location is its row: rowid as the offset, its table's position in the reader's
- * list as the line (see toIndexableSpan).
+ * list as the line (see toIndexableSpan). A span that cannot be indexed is a row error like
+ * a row that cannot be read; only a failure to write the index stops the job.
  */
 import type { SourceError } from '../shared/contract/wire-types';
 import { IndexDb } from './index/index-db';
 import { toIndexableSpan, type IndexableSpan } from './ingest/ingest-records';
 import type { IndexJobResult, IndexStoreJob } from './index-worker-protocol';
 import { openStore } from './sources/stores/open-store';
+import { StoreReadAborted, type StoreRowError } from './sources/stores/store-reader';
 
 const BATCH_SPANS = 2000;
 const TABLE_BITS = 3;
@@ -50,21 +52,40 @@ export function runIndexStoreJob(job: IndexStoreJob): IndexJobResult {
       spans = [];
       errors = [];
     };
-    reader.readAll(
-      opened.db,
-      ({ span, pointer }) => {
-        const table = tableNumbers.get(pointer.table);
-        if (table === undefined) throw new Error(`${reader.format} reader returned a span from table ${pointer.table}, not one of its tables`);
-        const indexable = toIndexableSpan(span, reader.format, pointer.rowid, 0, table, pointer.index);
-        indexable.spanKey = storeSpanKey(table, pointer.rowid, pointer.index);
-        spans.push(indexable);
-        if (spans.length >= BATCH_SPANS) flush();
-      },
-      (problem) => {
-        const where = problem.rowid === null ? `table ${problem.table}` : `table ${problem.table}, row ${problem.rowid}`;
-        errors.push({ line: 0, offset: problem.rowid ?? 0, lengthBytes: 0, reason: `${where}: ${problem.reason}`, excerpt: '' });
-      },
-    );
+    const reportRow = (problem: StoreRowError) => {
+      const where = problem.rowid === null ? `table ${problem.table}` : `table ${problem.table}, row ${problem.rowid}`;
+      errors.push({ line: 0, offset: problem.rowid ?? 0, lengthBytes: 0, reason: `${where}: ${problem.reason}`, excerpt: '' });
+    };
+    try {
+      reader.readAll(
+        opened.db,
+        ({ span, pointer }) => {
+          let indexable: IndexableSpan;
+          try {
+            const table = tableNumbers.get(pointer.table);
+            if (table === undefined) throw new Error(`${reader.format} reader returned a span from table ${pointer.table}, not one of its tables`);
+            indexable = toIndexableSpan(span, reader.format, pointer.rowid, 0, table, pointer.index);
+            indexable.spanKey = storeSpanKey(table, pointer.rowid, pointer.index);
+          } catch (problem) {
+            // e.g. an attribute nested too deep to derive fields from: this span is left out, the rest indexed.
+            const reason = `cannot index this span: ${problem instanceof Error ? problem.message : String(problem)}`;
+            reportRow({ table: pointer.table, rowid: pointer.rowid, reason });
+            return;
+          }
+          spans.push(indexable);
+          if (spans.length < BATCH_SPANS) return;
+          try {
+            flush();
+          } catch (problem) {
+            // The index cannot be written: stop reading (a reader would otherwise take it for a bad row).
+            throw new StoreReadAborted(problem);
+          }
+        },
+        reportRow,
+      );
+    } catch (problem) {
+      throw problem instanceof StoreReadAborted ? problem.cause : problem;
+    }
     flush();
     const counts = index.getCounts();
     return {

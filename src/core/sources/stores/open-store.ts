@@ -4,9 +4,9 @@
  */
 import Database from 'better-sqlite3';
 import { openSync, readSync, closeSync } from 'node:fs';
-import { findStoreReader } from './store-readers';
+import { STORE_READERS } from './store-readers';
 import type { StoreReader } from './store-reader';
-import { readTableNames } from './read-store-schema';
+import { readColumnNames, readTableNames } from './read-store-schema';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
@@ -23,6 +23,19 @@ export function isSqliteFile(path: string): boolean {
   } finally {
     if (fd !== null) closeSync(fd);
   }
+}
+
+/** True when the store has every column the reader names as identifying it (FORMATS.md §1). */
+function hasRequiredColumns(db: Database.Database, reader: StoreReader): boolean {
+  return Object.entries(reader.requiredColumns ?? {}).every(([table, columns]) => {
+    const present = readColumnNames(db, table);
+    return columns.every((column) => present.has(column));
+  });
+}
+
+/** The first reader (FORMATS.md §1's order) whose tables and identifying columns the store has, or null. */
+function findReader(db: Database.Database, tables: ReadonlySet<string>): StoreReader | null {
+  return STORE_READERS.find((reader) => reader.matches(tables) && hasRequiredColumns(db, reader)) ?? null;
 }
 
 export type OpenedStore =
@@ -42,7 +55,7 @@ export function openStore(path: string, busyTimeoutMs = 2000): OpenedStore {
     // connection, on the thread that serves the UI, passes 0: busy means "ask again later").
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     const tables = readTableNames(db);
-    const reader = findStoreReader(tables);
+    const reader = findReader(db, tables);
     if (reader) return { ok: true, db, reader };
     db.close();
     const names = [...tables].filter((name) => !name.startsWith('sqlite_')).sort();

@@ -40,8 +40,8 @@ import type { NormalizedSpan } from '../../ingest/normalized-span';
 import { normalizeId } from '../../ingest/normalize-id';
 import { parseAnyTimeToNs } from '../../ingest/parse-time';
 import { readColumnNames, readTableNames } from './read-store-schema';
-import type { StorePointer, StoreReader, StoreRowError, StoreSpan, StoreSpanDetail } from './store-reader';
-import { decodeJsonColumn, describeRow, forEachRowPage, PAGE_ROWS, readNumber, readText, requireColumns } from './store-row-values';
+import { StoreReadAborted, type StorePointer, type StoreReader, type StoreRowError, type StoreSpan, type StoreSpanDetail } from './store-reader';
+import { decodeJsonColumn, describeRow, describeRowFailure, forEachRowPage, PAGE_ROWS, readNumber, readText, requireColumns } from './store-row-values';
 
 export type Row = Record<string, unknown>;
 
@@ -304,6 +304,7 @@ class StoreContext {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly sessions = new Map<string, SessionInfo | null>();
   private readonly sessionRuns = new Map<string, SessionRuns>();
+  private readonly looseMessages = new Map<string, LooseMessage[]>();
 
   constructor(
     readonly db: Database.Database,
@@ -351,6 +352,47 @@ class StoreContext {
     if (this.memoize) this.sessionRuns.set(key, runs);
     return runs;
   }
+
+  /**
+   * The session's chat messages that name no run (every one of them in stores without
+   * `run_id`) and have a time, in (time, rowid) order: read once per session while reading
+   * the whole store, so each run takes its window of them without reading them all again.
+   */
+  looseMessagesOf(sessionId: unknown): LooseMessage[] {
+    // `session_id = NULL` matches nothing; a blob id is kept apart from text.
+    if (sessionId === null || sessionId === undefined || !this.schema.chat.has('created_at')) return [];
+    const key = Buffer.isBuffer(sessionId) ? `blob:${sessionId.toString('hex')}` : `=${readText(sessionId) ?? ''}`;
+    const known = this.memoize ? this.looseMessages.get(key) : undefined;
+    if (known) return known;
+    const rows = this.schema.chat.has('run_id')
+      ? this.rows('SELECT rowid AS row_id, created_at FROM chat_messages WHERE run_id IS NULL AND session_id = ? ORDER BY rowid', sessionId)
+      : this.rows('SELECT rowid AS row_id, created_at FROM chat_messages WHERE session_id = ? ORDER BY rowid', sessionId);
+    const messages = rows.flatMap((row): LooseMessage[] => {
+      const timeNs = readTimeNs(row.created_at);
+      return timeNs === null ? [] : [{ rowid: rowidOf(row), timeNs }];
+    });
+    messages.sort((a, b) => (a.timeNs !== b.timeNs ? (a.timeNs < b.timeNs ? -1 : 1) : a.rowid - b.rowid));
+    if (this.memoize) this.looseMessages.set(key, messages);
+    return messages;
+  }
+}
+
+/** A chat message that names no run, as its session's runs place it: by its time. */
+interface LooseMessage {
+  rowid: number;
+  timeNs: bigint;
+}
+
+/** Index of the first message at or after `timeNs` (messages in time order). */
+function firstMessageFrom(messages: readonly LooseMessage[], timeNs: bigint): number {
+  let low = 0;
+  let high = messages.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (messages[mid].timeNs < timeNs) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 interface TaskNode {
@@ -426,13 +468,12 @@ function readRunMessages(ctx: StoreContext, run: Row, sessionRuns: SessionRuns):
   if (position !== undefined) {
     const from = position === 0 ? null : refs[position].startNs;
     const until = position + 1 < refs.length ? refs[position + 1].startNs : null;
-    const loose = hasRunColumn
-      ? ctx.rows('SELECT rowid AS row_id, * FROM chat_messages WHERE run_id IS NULL AND session_id = ? ORDER BY rowid', run.session_id)
-      : ctx.rows('SELECT rowid AS row_id, * FROM chat_messages WHERE session_id = ? ORDER BY rowid', run.session_id);
-    for (const row of loose) {
-      const timeNs = ctx.schema.chat.has('created_at') ? readTimeNs(row.created_at) : null;
-      if (timeNs === null || (from !== null && timeNs < from) || (until !== null && timeNs >= until)) continue;
-      rows.push(row);
+    // The unattributed messages timed in [from, until).
+    const loose = ctx.looseMessagesOf(run.session_id);
+    const end = until === null ? loose.length : firstMessageFrom(loose, until);
+    for (let i = from === null ? 0 : firstMessageFrom(loose, from); i < end; i++) {
+      const [row] = ctx.rows('SELECT rowid AS row_id, * FROM chat_messages WHERE rowid = ?', loose[i].rowid);
+      if (row) rows.push(row);
     }
   }
   const messages = rows.flatMap((row): ChatMessage[] => {
@@ -462,6 +503,46 @@ interface RunGroup {
 }
 
 /**
+ * One row of a run read by `read`, its problems added to `errors`; null, with the row reported,
+ * when reading it throws (JSON too deep to write back, a failed lookup): the run's other rows
+ * are still shown.
+ */
+function readRunRow<T>(table: string, rowid: number, errors: StoreRowError[], read: (rowErrors: StoreRowError[]) => T): T | null {
+  const rowErrors: StoreRowError[] = [];
+  try {
+    const value = read(rowErrors);
+    errors.push(...rowErrors);
+    return value;
+  } catch (problem) {
+    if (problem instanceof StoreReadAborted) throw problem;
+    errors.push({ table, rowid, reason: describeRowFailure(problem) });
+    return null;
+  }
+}
+
+/** A model call of a run: under the task whose window holds its end, else under the run's root. */
+function buildRunCall(db: Database.Database, tasks: readonly TaskNode[], traceId: string, row: Row, errors: StoreRowError[]): StoreSpan {
+  const fields = readModelCallFields(db, row, true, errors);
+  const { startNs, endNs } = readLoggedWindow(row.created_at, fields.durationSeconds);
+  const parent = findCallParent(tasks, fields.callType, endNs);
+  if (parent) fields.attributes['kavalai.parent_by'] = 'time window';
+  const span = makeKavalaiSpan({
+    traceId,
+    spanId: toKavalaiId(row.id),
+    // The root's span id is the trace id.
+    parentSpanId: parent ? parent.spanId : traceId,
+    name: fields.name,
+    kind: 'client',
+    startNs,
+    endNs,
+    status: fields.status,
+    statusMessage: fields.statusMessage,
+    attributes: fields.attributes,
+  });
+  return { span, pointer: { table: CALLS, rowid: rowidOf(row), index: 0 } };
+}
+
+/**
  * Every span of one run: its root (when the run row exists), its tasks in run order, and its
  * model calls. `run` is null for rows whose run is gone (their parent is then missing).
  */
@@ -471,18 +552,21 @@ function buildRunGroup(ctx: StoreContext, run: Row | null, runId: unknown): RunG
   const traceId = toKavalaiId(runId);
   const rootSpanId = traceId;
 
-  const tasks: TaskNode[] = ctx.rows('SELECT rowid AS row_id, * FROM tasks WHERE run_id = ? ORDER BY rowid', runId).map((row) => {
-    const fields = readTaskFields(db, row, errors);
-    return {
-      row,
-      rowid: rowidOf(row),
-      spanId: toKavalaiId(row.id),
-      fields,
-      seq: readNumber(row.seq),
-      ...readLoggedWindow(row.created_at, fields.durationSeconds),
-      parentSpanId: rootSpanId,
-      parentBy: null,
-    };
+  const tasks: TaskNode[] = ctx.rows('SELECT rowid AS row_id, * FROM tasks WHERE run_id = ? ORDER BY rowid', runId).flatMap((row) => {
+    const task = readRunRow(TASKS, rowidOf(row), errors, (rowErrors): TaskNode => {
+      const fields = readTaskFields(db, row, rowErrors);
+      return {
+        row,
+        rowid: rowidOf(row),
+        spanId: toKavalaiId(row.id),
+        fields,
+        seq: readNumber(row.seq),
+        ...readLoggedWindow(row.created_at, fields.durationSeconds),
+        parentSpanId: rootSpanId,
+        parentBy: null,
+      };
+    });
+    return task === null ? [] : [task];
   });
   tasks.sort(compareTasks);
   tasks.forEach((task, index) => {
@@ -493,24 +577,9 @@ function buildRunGroup(ctx: StoreContext, run: Row | null, runId: unknown): RunG
   });
 
   const calls = schema.calls.has('run_id') ? ctx.rows('SELECT rowid AS row_id, * FROM model_call_stats WHERE run_id = ? ORDER BY rowid', runId) : [];
-  const callSpans: StoreSpan[] = calls.map((row) => {
-    const fields = readModelCallFields(db, row, true, errors);
-    const { startNs, endNs } = readLoggedWindow(row.created_at, fields.durationSeconds);
-    const parent = findCallParent(tasks, fields.callType, endNs);
-    if (parent) fields.attributes['kavalai.parent_by'] = 'time window';
-    const span = makeKavalaiSpan({
-      traceId,
-      spanId: toKavalaiId(row.id),
-      parentSpanId: parent ? parent.spanId : rootSpanId,
-      name: fields.name,
-      kind: 'client',
-      startNs,
-      endNs,
-      status: fields.status,
-      statusMessage: fields.statusMessage,
-      attributes: fields.attributes,
-    });
-    return { span, pointer: { table: CALLS, rowid: rowidOf(row), index: 0 } };
+  const callSpans: StoreSpan[] = calls.flatMap((row) => {
+    const call = readRunRow(CALLS, rowidOf(row), errors, (rowErrors) => buildRunCall(db, tasks, traceId, row, rowErrors));
+    return call === null ? [] : [call];
   });
 
   const taskSpans: StoreSpan[] = tasks.map((task) => {
@@ -534,7 +603,8 @@ function buildRunGroup(ctx: StoreContext, run: Row | null, runId: unknown): RunG
   if (run !== null) {
     let lastActivityNs: bigint | null = null;
     for (const { span } of [...taskSpans, ...callSpans]) if (isLater(span.endNs, lastActivityNs)) lastActivityNs = span.endNs;
-    spans.push({ span: buildRunRoot(ctx, run, traceId, lastActivityNs, errors), pointer: { table: RUNS, rowid: rowidOf(run), index: 0 } });
+    const root = readRunRow(RUNS, rowidOf(run), errors, (rowErrors) => buildRunRoot(ctx, run, traceId, lastActivityNs, rowErrors));
+    if (root !== null) spans.push({ span: root, pointer: { table: RUNS, rowid: rowidOf(run), index: 0 } });
   }
   spans.push(...taskSpans, ...callSpans);
   return { spans, errors };
@@ -624,7 +694,7 @@ function readAll(db: Database.Database, emit: (span: StoreSpan) => void, error: 
     group.errors.forEach(error);
   };
 
-  forEachRowPage(db.prepare(`SELECT rowid AS row_id, * FROM runs WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`), (run) => {
+  forEachRowPage(db.prepare(`SELECT rowid AS row_id, * FROM runs WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`), RUNS, error, (run) => {
     if (isBlank(run.id)) error({ table: RUNS, rowid: rowidOf(run), reason: 'no id' });
     else emitGroup(buildRunGroup(ctx, run, run.id));
   });
@@ -636,12 +706,12 @@ function readAll(db: Database.Database, emit: (span: StoreSpan) => void, error: 
   }
   for (const { run_id: runId } of goneRuns) emitGroup(buildRunGroup(ctx, null, runId));
 
-  forEachRowPage(db.prepare(`SELECT rowid AS row_id, id FROM tasks WHERE rowid > ? AND run_id IS NULL ORDER BY rowid LIMIT ${PAGE_ROWS}`), (task) => {
+  forEachRowPage(db.prepare(`SELECT rowid AS row_id, id FROM tasks WHERE rowid > ? AND run_id IS NULL ORDER BY rowid LIMIT ${PAGE_ROWS}`), TASKS, error, (task) => {
     error({ table: TASKS, rowid: rowidOf(task), reason: 'no run_id: the task belongs to no run' });
   });
 
   const looseFilter = ctx.schema.calls.has('run_id') ? 'AND run_id IS NULL' : '';
-  forEachRowPage(db.prepare(`SELECT rowid AS row_id, * FROM model_call_stats WHERE rowid > ? ${looseFilter} ORDER BY rowid LIMIT ${PAGE_ROWS}`), (row) => {
+  forEachRowPage(db.prepare(`SELECT rowid AS row_id, * FROM model_call_stats WHERE rowid > ? ${looseFilter} ORDER BY rowid LIMIT ${PAGE_ROWS}`), CALLS, error, (row) => {
     const errors: StoreRowError[] = [];
     emit(buildLooseCall(ctx, row, errors));
     errors.forEach(error);

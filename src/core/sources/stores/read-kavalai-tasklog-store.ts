@@ -89,51 +89,105 @@ function firstAbove(refs: readonly TaskRef[], rowid: number): number {
   return low;
 }
 
+/** A run's tasks (in rowid order) indexed once for placing its rows: by name, agents, node types. */
+class RunTasks {
+  /** Tasks that are not tool calls, by name, in rowid order. */
+  private readonly byName = new Map<string, TaskRef[]>();
+  private readonly agents: TaskRef[] = [];
+  /** The only task of a set of node types, or null for none or several. */
+  private readonly onlyOfTypes = new Map<ReadonlySet<string>, TaskRef | null>();
+
+  constructor(private readonly refs: readonly TaskRef[]) {
+    for (const ref of refs) {
+      if (ref.nodeType === 'agent') this.agents.push(ref);
+      if (ref.nodeType === 'tool_call' || ref.name === null) continue;
+      const named = this.byName.get(ref.name);
+      if (named) named.push(ref);
+      else this.byName.set(ref.name, [ref]);
+    }
+  }
+
+  /** The first task named `name` (not a tool call) after `rowid`, else the last one before. */
+  namedNear(name: string, rowid: number): TaskRef | null {
+    const named = this.byName.get(name);
+    if (!named) return null;
+    const next = firstAbove(named, rowid);
+    return named[next] ?? named[next - 1] ?? null;
+  }
+
+  /** The first agent task after `rowid`. */
+  agentAfter(rowid: number): TaskRef | null {
+    return this.agents[firstAbove(this.agents, rowid)] ?? null;
+  }
+
+  /** The run's one task of these node types; null with none or several. */
+  onlyOf(types: ReadonlySet<string>): TaskRef | null {
+    let only = this.onlyOfTypes.get(types);
+    if (only === undefined) {
+      const candidates = this.refs.filter((ref) => types.has(ref.nodeType ?? ''));
+      only = candidates.length === 1 ? candidates[0] : null;
+      this.onlyOfTypes.set(types, only);
+    }
+    return only;
+  }
+}
+
 /**
- * Tasks grouped by run, in rowid order: all of the store's (reading it whole) or only the run
- * one row needs (reading one span back).
+ * Tasks grouped by run, each run indexed once: all of the store's (reading it whole) or only
+ * the run one row needs (reading one span back).
  */
 interface TaskRefs {
-  ofRun(runId: unknown): readonly TaskRef[];
+  ofRun(runId: unknown): RunTasks;
 }
 
 const selectRefColumns = (schema: Schema): string =>
   ['rowid AS row_id', 'id', 'run_id', schema.tasks.has('node_type') ? 'node_type' : 'NULL AS node_type', schema.tasks.has('name') ? 'name' : 'NULL AS name'].join(', ');
 
-function readAllTaskRefs(db: Database.Database, schema: Schema): TaskRefs {
+function readAllTaskRefs(db: Database.Database, schema: Schema, error: (problem: StoreRowError) => void): TaskRefs {
   const byRun = new Map<string, TaskRef[]>();
-  forEachRowPage(db.prepare(`SELECT ${selectRefColumns(schema)} FROM tasks WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`), (row) => {
+  forEachRowPage(db.prepare(`SELECT ${selectRefColumns(schema)} FROM tasks WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`), TASKS, error, (row) => {
     const ref = toTaskRef(row);
     const list = byRun.get(keyOf(ref.runId));
     if (list) list.push(ref);
     else byRun.set(keyOf(ref.runId), [ref]);
   });
-  return { ofRun: (runId) => byRun.get(keyOf(runId)) ?? [] };
+  const indexed = new Map<string, RunTasks>();
+  const none = new RunTasks([]);
+  return {
+    ofRun: (runId) => {
+      const key = keyOf(runId);
+      let run = indexed.get(key);
+      if (!run) {
+        const refs = byRun.get(key);
+        if (!refs) return none;
+        indexed.set(key, (run = new RunTasks(refs)));
+        byRun.delete(key);
+      }
+      return run;
+    },
+  };
 }
 
 function readSomeTaskRefs(db: Database.Database, schema: Schema): TaskRefs {
   const statement = db.prepare(`SELECT ${selectRefColumns(schema)} FROM tasks WHERE run_id IS ? ORDER BY rowid`);
   statement.safeIntegers(true);
-  return { ofRun: (runId) => (statement.all(runId ?? null) as Row[]).map(toTaskRef) };
+  return { ofRun: (runId) => new RunTasks((statement.all(runId ?? null) as Row[]).map(toTaskRef)) };
 }
 
 /** The agent task a tool call belongs to, and how it was found. */
 function findToolCallParent(schema: Schema, refs: TaskRefs, task: TaskRef, parentName: string | null): [TaskRef, string] | null {
   const run = refs.ofRun(task.runId);
-  const start = firstAbove(run, task.rowid);
   if (schema.tasks.has('parent_task_name')) {
     if (parentName === null || parentName === '') return null;
-    const isParent = (ref: TaskRef) => ref.name === parentName && ref.nodeType !== 'tool_call';
-    for (let i = start; i < run.length; i++) if (isParent(run[i])) return [run[i], 'parent_task_name'];
-    for (let i = start - 1; i >= 0; i--) if (run[i].rowid < task.rowid && isParent(run[i])) return [run[i], 'parent_task_name'];
-    return null;
+    const parent = run.namedNear(parentName, task.rowid);
+    return parent ? [parent, 'parent_task_name'] : null;
   }
-  for (let i = start; i < run.length; i++) if (run[i].nodeType === 'agent') return [run[i], 'rowid order'];
-  return null;
+  const agent = run.agentAfter(task.rowid);
+  return agent ? [agent, 'rowid order'] : null;
 }
 
-const LLM_CALL_PARENTS = new Set(['llm', 'agent']);
-const EMBEDDING_CALL_PARENTS = new Set(['rag_query']);
+const LLM_CALL_PARENTS: ReadonlySet<string> = new Set(['llm', 'agent']);
+const EMBEDDING_CALL_PARENTS: ReadonlySet<string> = new Set(['rag_query']);
 
 /** The run a call names (newer stores only), or null. */
 const callRunId = (schema: Schema, row: Row): unknown => (schema.calls.has('run_id') && !isBlank(row.run_id) ? row.run_id : null);
@@ -142,9 +196,7 @@ const callRunId = (schema: Schema, row: Row): unknown => (schema.calls.has('run_
 function findCallParent(schema: Schema, refs: TaskRefs, row: Row, callType: string | null): TaskRef | null {
   const runId = callRunId(schema, row);
   if (runId === null) return null;
-  const types = callType === 'embedding' ? EMBEDDING_CALL_PARENTS : LLM_CALL_PARENTS;
-  const candidates = refs.ofRun(runId).filter((ref) => types.has(ref.nodeType ?? ''));
-  return candidates.length === 1 ? candidates[0] : null;
+  return refs.ofRun(runId).onlyOf(callType === 'embedding' ? EMBEDDING_CALL_PARENTS : LLM_CALL_PARENTS);
 }
 
 const runTraceId = (runId: unknown, agentId: unknown): string => (isBlank(runId) ? looseTraceId(agentId) : toKavalaiId(runId));
@@ -190,7 +242,7 @@ function buildCallSpan(db: Database.Database, schema: Schema, refs: TaskRefs, ro
 
 function readAll(db: Database.Database, emit: (span: StoreSpan) => void, error: (problem: StoreRowError) => void): void {
   const schema = readSchema(db);
-  const refs = readAllTaskRefs(db, schema);
+  const refs = readAllTaskRefs(db, schema, error);
   const handle = (table: string, build: typeof buildTaskSpan) => (row: Row) => {
     if (isBlank(row.id)) {
       error({ table, rowid: Number(row.row_id), reason: 'no id' });
@@ -200,8 +252,8 @@ function readAll(db: Database.Database, emit: (span: StoreSpan) => void, error: 
     emit(build(db, schema, refs, row, errors));
     errors.forEach(error);
   };
-  forEachRowPage(db.prepare(`SELECT rowid AS row_id, * FROM tasks WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`), handle(TASKS, buildTaskSpan));
-  forEachRowPage(db.prepare(`SELECT rowid AS row_id, * FROM model_call_stats WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`), handle(CALLS, buildCallSpan));
+  forEachRowPage(db.prepare(`SELECT rowid AS row_id, * FROM tasks WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`), TASKS, error, handle(TASKS, buildTaskSpan));
+  forEachRowPage(db.prepare(`SELECT rowid AS row_id, * FROM model_call_stats WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`), CALLS, error, handle(CALLS, buildCallSpan));
 }
 
 function readOne(db: Database.Database, pointer: StorePointer): StoreSpanDetail | null {

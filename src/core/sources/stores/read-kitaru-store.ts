@@ -32,6 +32,7 @@ import { parseJsonLenient } from '../../ingest/parse-json-lenient';
 import { parseAnyTimeToNs } from '../../ingest/parse-time';
 import { readColumnNames, readTableNames } from './read-store-schema';
 import type { StorePointer, StoreReader, StoreRowError, StoreSpan, StoreSpanDetail } from './store-reader';
+import { describeRowFailure } from './store-row-values';
 
 const PAGE_ROWS = 2000;
 /** Ids per `IN (…)` lookup, well under SQLite's bound-parameter limit. */
@@ -546,7 +547,7 @@ function readRows(
       span = build(lowerKeys(raw), context);
     } catch (problem) {
       // A row that yields no span, or one whose lookups failed: reported, and reading goes on.
-      error({ table, rowid, reason: problem instanceof Error ? problem.message : String(problem) });
+      error({ table, rowid, reason: problem instanceof RowProblem ? problem.message : describeRowFailure(problem) });
       continue;
     }
     emit({ span, pointer: { table, rowid, index: 0 } });

@@ -92,7 +92,7 @@ interface RowRef {
   timeNs: bigint | null;
 }
 
-/** The rows of parent sessions, in (time, rowid) order; memoized while reading the store whole. */
+/** The rows of parent sessions, in (time, rowid) order, rows without a time last; memoized while reading the store whole. */
 class ParentSessions {
   private readonly known = new Map<string, RowRef[]>();
   private readonly statement: Database.Statement;
@@ -120,9 +120,17 @@ class ParentSessions {
       });
       if (this.memoize) this.known.set(sessionId, refs);
     }
-    let target: RowRef | null = null;
-    if (timeNs !== null) for (const ref of refs) if (ref.timeNs !== null && ref.timeNs <= timeNs) target = ref;
-    return target ?? refs[0] ?? null;
+    if (timeNs === null) return refs[0] ?? null;
+    // Rows with a time come first, in time order: the target is the last of them at or before `timeNs`.
+    let low = 0;
+    let high = refs.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      const at = refs[mid].timeNs;
+      if (at !== null && at <= timeNs) low = mid + 1;
+      else high = mid;
+    }
+    return (low > 0 ? refs[low - 1] : refs[0]) ?? null;
   }
 }
 
@@ -219,7 +227,7 @@ function buildAuditSpan(db: Database.Database, row: Row, parents: ParentSessions
 function readAll(db: Database.Database, emit: (span: StoreSpan) => void, error: (problem: StoreRowError) => void): void {
   requireColumns(TABLE, readColumnNames(db, TABLE), REQUIRED_COLUMNS);
   const parents = new ParentSessions(db, true);
-  forEachRowPage(db.prepare(`SELECT rowid AS row_id, * FROM ${TABLE} WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`), (row) => {
+  forEachRowPage(db.prepare(`SELECT rowid AS row_id, * FROM ${TABLE} WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`), TABLE, error, (row) => {
     const errors: StoreRowError[] = [];
     const span = buildAuditSpan(db, row, parents, errors);
     if (span) emit(span);
@@ -244,6 +252,8 @@ export const kitelogikAuditStoreReader: StoreReader = {
   format: 'kitelogik-audit-db',
   tables: [TABLE],
   matches: (tables) => tables.has(TABLE),
+  // FORMATS.md §1: `audit_log` *with* `policy_decision_json`; any other audit_log is another system's.
+  requiredColumns: { [TABLE]: ['policy_decision_json'] },
   readAll,
   readOne,
 };

@@ -293,7 +293,7 @@ const ASSESSMENT_OPTIONAL = [
 ];
 /** Assessment columns kept as `mlflow.assessment.<column>` text when set. */
 const ASSESSMENT_TEXT_FIELDS = ['source_type', 'source_id', 'run_id', 'overrides'];
-/** Traces kept located while reading assessments (a trace's assessments are usually written together). */
+/** Traces kept located while reading assessments, least recently used evicted first (a trace's assessments are usually written close together). */
 const ANCHOR_CACHE_SIZE = 32;
 
 /** The one query both readAll (pages) and readOne (one rowid) run for assessments. Throws when a needed column is missing. */
@@ -496,8 +496,8 @@ function readAssessmentRow(db: Database.Database, row: Record<string, unknown>, 
 }
 
 /**
- * Every assessment, in rowid order. Each trace is located once for all its assessments (a few
- * traces are kept); a table this reader cannot use is reported once.
+ * Every assessment, in rowid order. Each trace is located once for all its assessments (the
+ * most recently used traces are kept); a table this reader cannot use is reported once.
  */
 function readAssessments(
   db: Database.Database,
@@ -515,16 +515,20 @@ function readAssessments(
     return;
   }
   const anchors = new Map<number, TraceAnchor | null>();
-  forEachRowPage(db.prepare(query), (row) => {
+  forEachRowPage(db.prepare(query), ASSESSMENTS, error, (row) => {
     const rowid = rowidOf(row);
     const traceRowid = readNumber(row.trace_rowid);
     let anchor: TraceAnchor | null = null;
     if (traceRowid !== null) {
-      if (!anchors.has(traceRowid)) {
-        if (anchors.size >= ANCHOR_CACHE_SIZE) anchors.clear();
-        anchors.set(traceRowid, readTraceAnchor(db, schema, statements, traceRowid));
+      if (anchors.has(traceRowid)) {
+        anchor = anchors.get(traceRowid) ?? null;
+        // Most recently used last: a Map keeps insertion order, so its first key is the least recently used.
+        anchors.delete(traceRowid);
+      } else {
+        anchor = readTraceAnchor(db, schema, statements, traceRowid);
+        if (anchors.size >= ANCHOR_CACHE_SIZE) anchors.delete(anchors.keys().next().value!);
       }
-      anchor = anchors.get(traceRowid) ?? null;
+      anchors.set(traceRowid, anchor);
     }
     const span = readAssessmentRow(db, row, anchor);
     if (typeof span === 'string') error({ table: ASSESSMENTS, rowid, reason: span });
@@ -564,7 +568,7 @@ export const mlflowStoreReader: StoreReader = {
   readAll(db: Database.Database, emit: (span: StoreSpan) => void, error: (problem: StoreRowError) => void): void {
     const schema = readSchema(db);
     if (schema.hasSpans) {
-      forEachRowPage(db.prepare(buildSpanQuery(schema, 'page')), (row) => {
+      forEachRowPage(db.prepare(buildSpanQuery(schema, 'page')), SPANS, error, (row) => {
         const rowid = rowidOf(row);
         const span = readSpanRow(db, row);
         if (typeof span === 'string') error({ table: SPANS, rowid, reason: span });
@@ -572,7 +576,7 @@ export const mlflowStoreReader: StoreReader = {
       });
     }
     const statements = prepareKeyValues(db, schema);
-    forEachRowPage(db.prepare(buildTraceQuery(schema, 'page')), (row) => {
+    forEachRowPage(db.prepare(buildTraceQuery(schema, 'page')), TRACE_INFO, error, (row) => {
       if (row.has_spans) return;
       const rowid = rowidOf(row);
       const { spans } = readTraceSpans(db, statements, row, (reason) => error({ table: TRACE_INFO, rowid, reason }));

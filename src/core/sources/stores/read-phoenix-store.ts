@@ -261,7 +261,7 @@ function readAnnotations(db: Database.Database, table: AnnotationTable, emit: (s
     return;
   }
   if (query === null) return;
-  forEachRowPage(db.prepare(query), (row) => {
+  forEachRowPage(db.prepare(query), table, error, (row) => {
     const rowid = rowidOf(row);
     const span = readAnnotationRow(db, table, row);
     if (typeof span === 'string') error({ table, rowid, reason: span });
@@ -297,7 +297,7 @@ export const phoenixStoreReader: StoreReader = {
 
   readAll(db: Database.Database, emit: (span: StoreSpan) => void, error: (problem: StoreRowError) => void): void {
     const statement = db.prepare(buildSpanQuery(db, 'page'));
-    forEachRowPage(statement, (row) => {
+    forEachRowPage(statement, SPANS, error, (row) => {
       const rowid = rowidOf(row);
       const span = readSpanRow(db, row);
       if (typeof span === 'string') error({ table: SPANS, rowid, reason: span });

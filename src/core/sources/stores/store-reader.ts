@@ -58,11 +58,31 @@ export interface StoreReader {
   /** True when the store's tables (names lower-cased) identify this store (FORMATS.md §1). */
   matches(tables: ReadonlySet<string>): boolean;
   /**
+   * Columns (lower-cased) that identify the store besides its tables, by table, when FORMATS.md
+   * §1 names them: a store whose tables match but which lacks one of these is not this store,
+   * and the next reader is tried.
+   */
+  readonly requiredColumns?: Readonly<Record<string, readonly string[]>>;
+  /**
    * Every span of the store, in a stable order (parents need not come first), handed to `emit`
-   * as read; bad rows go to `error` and reading goes on. Throws only when the store cannot be
-   * read at all (e.g. a required table lost a column), with a message naming what is missing.
+   * as read; bad rows go to `error` and reading goes on: a row whose reading throws is reported
+   * as such, never the store. Throws only when the store cannot be read at all (e.g. a required
+   * table lost a column), with a message naming what is missing, or when `emit` or `error`
+   * throws a StoreReadAborted, which passes through.
    */
   readAll(db: Database.Database, emit: (span: StoreSpan) => void, error: (problem: StoreRowError) => void): void;
   /** One span back by its pointer, or null when the row is gone or no longer yields it. */
   readOne(db: Database.Database, pointer: StorePointer): StoreSpanDetail | null;
+}
+
+/**
+ * Thrown by a reader's `emit` or `error` callback to stop reading the store (e.g. the index it
+ * writes to failed): readers let it through instead of reporting it as a row error. The
+ * failure is its `cause`.
+ */
+export class StoreReadAborted extends Error {
+  constructor(cause: unknown) {
+    super(`reading the store was stopped: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StoreReadAborted';
+  }
 }

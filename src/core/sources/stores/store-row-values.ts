@@ -11,6 +11,7 @@ import { parseJsonLenient } from '../../ingest/parse-json-lenient';
 import { flattenAttributes } from '../../ingest/adapt-phoenix';
 import { isJsonObject } from '../../ingest/is-json-object';
 import type { Attributes, AttributeValue } from '../../../shared/model/attribute-value';
+import { StoreReadAborted, type StoreRowError } from './store-reader';
 
 /** Rows per page: each page is one short read transaction (FORMATS.md §11.30). */
 export const PAGE_ROWS = 2000;
@@ -152,18 +153,36 @@ export function describeRow(db: Database.Database, row: Record<string, unknown>)
 /** Below every rowid SQLite can give (rowids are signed 64-bit). */
 const ROWID_MIN = -(2n ** 63n);
 
+/** Why a row could not be read, from what reading it threw (a stack overflow on deep JSON, a failed lookup). */
+export function describeRowFailure(problem: unknown): string {
+  return `cannot read this row: ${problem instanceof Error ? problem.message : String(problem)}`;
+}
+
 /**
  * Runs `statement` (whose one parameter is "rowid greater than", ordered by rowid, `LIMIT
  * PAGE_ROWS`, and which selects the rowid as `row_id`) page after page, handing each row to
  * `handle`. Each page is fetched whole before its rows are handled, so no read transaction
- * stays open while the caller works.
+ * stays open while the caller works. A row whose handling throws is reported to `error` as a
+ * row of `table` and the next row is handled (a StoreReadAborted passes through).
  */
-export function forEachRowPage(statement: Database.Statement, handle: (row: Record<string, unknown>) => void): void {
+export function forEachRowPage(
+  statement: Database.Statement,
+  table: string,
+  error: (problem: StoreRowError) => void,
+  handle: (row: Record<string, unknown>) => void,
+): void {
   statement.safeIntegers(true);
   let after: bigint = ROWID_MIN;
   for (;;) {
     const rows = statement.all(after) as Record<string, unknown>[];
-    for (const row of rows) handle(row);
+    for (const row of rows) {
+      try {
+        handle(row);
+      } catch (problem) {
+        if (problem instanceof StoreReadAborted) throw problem;
+        error({ table, rowid: Number(row.row_id), reason: describeRowFailure(problem) });
+      }
+    }
     if (rows.length < PAGE_ROWS) return;
     after = rows[rows.length - 1].row_id as bigint;
   }

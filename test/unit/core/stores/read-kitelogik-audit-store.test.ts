@@ -1,7 +1,7 @@
 /**
  * The kitelogik audit reader beyond its golden fixture: what the derived fields make of each
  * outcome (a gate ERROR is a verdict), reading a live WAL store while its writer appends,
- * paging, a store lacking a column, and reading a row back raw.
+ * paging, detection by the decision column, a store lacking a column, and reading a row back raw.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -126,6 +126,18 @@ describe('a live store', () => {
 });
 
 describe('stores and rows the reader cannot read', () => {
+  it('takes an audit_log without policy_decision_json for another system\'s, not a kitelogik store (FORMATS.md §1)', () => {
+    const path = makeStorePath((writer) => writer.exec('CREATE TABLE audit_log (id INTEGER PRIMARY KEY, message TEXT)'));
+    expect(openStore(path)).toEqual({ ok: false, reason: 'not a run database Tracelight knows: tables audit_log' });
+  });
+
+  it('still knows a kitelogik store by its policy_decision_json column, however the name is cased', () => {
+    const path = makeStorePath((writer) => writer.exec('CREATE TABLE Audit_Log (id TEXT PRIMARY KEY, session_id TEXT, tool_name TEXT, Policy_Decision_JSON TEXT, outcome TEXT, timestamp TEXT)'));
+    const opened = openStore(path);
+    expect(opened.ok && opened.reader.format).toBe('kitelogik-audit-db');
+    if (opened.ok) opened.db.close();
+  });
+
   it('names the column a store lacks', () => {
     const db = new Database(makeStorePath((writer) => writer.exec('CREATE TABLE audit_log (id TEXT PRIMARY KEY, session_id TEXT, tool_name TEXT, policy_decision_json TEXT, timestamp TEXT)')), { readonly: true });
     expect(() => readAll(db)).toThrow(/table audit_log has no column outcome/);
