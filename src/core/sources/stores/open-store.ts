@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { openSync, readSync, closeSync } from 'node:fs';
-import { STORE_READERS } from './store-readers';
+import { findStoreReader } from './store-readers';
 import type { StoreReader } from './store-reader';
 import { readColumnNames, readTableNames } from './read-store-schema';
 
@@ -33,11 +33,6 @@ function hasRequiredColumns(db: Database.Database, reader: StoreReader): boolean
   });
 }
 
-/** The first reader (FORMATS.md §1's order) whose tables and identifying columns the store has, or null. */
-function findReader(db: Database.Database, tables: ReadonlySet<string>): StoreReader | null {
-  return STORE_READERS.find((reader) => reader.matches(tables) && hasRequiredColumns(db, reader)) ?? null;
-}
-
 export type OpenedStore =
   | { ok: true; db: Database.Database; reader: StoreReader }
   | { ok: false; reason: string };
@@ -55,7 +50,7 @@ export function openStore(path: string, busyTimeoutMs = 2000): OpenedStore {
     // connection, on the thread that serves the UI, passes 0: busy means "ask again later").
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     const tables = readTableNames(db);
-    const reader = findReader(db, tables);
+    const reader = findStoreReader(tables, (candidate) => hasRequiredColumns(db, candidate));
     if (reader) return { ok: true, db, reader };
     db.close();
     const names = [...tables].filter((name) => !name.startsWith('sqlite_')).sort();

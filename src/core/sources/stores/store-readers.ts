@@ -20,7 +20,10 @@ export const STORE_READERS: readonly StoreReader[] = [
   kitaruStoreReader,
 ];
 
-/** The reader for a store with these tables (names lower-cased), or null for an unknown schema. */
-export function findStoreReader(tables: ReadonlySet<string>): StoreReader | null {
-  return STORE_READERS.find((reader) => reader.matches(tables)) ?? null;
+/**
+ * The first reader whose tables the store has (names lower-cased) and, when it names some,
+ * whose identifying columns it has too (`hasColumns` looks them up); null for an unknown schema.
+ */
+export function findStoreReader(tables: ReadonlySet<string>, hasColumns: (reader: StoreReader) => boolean = () => true): StoreReader | null {
+  return STORE_READERS.find((reader) => reader.matches(tables) && hasColumns(reader)) ?? null;
 }
