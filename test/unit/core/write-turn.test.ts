@@ -55,6 +55,7 @@ describe('WriteTurn', () => {
     WriteTurn.release(buffer);
     const started = Date.now();
     expect(new WriteTurn(buffer).take(() => 'written')).toBe('written');
-    expect(Date.now() - started).toBeLessThan(50);
+    // Far below the 5 s a taken turn would cost.
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });
