@@ -215,7 +215,7 @@ async function chooseAndOpen(kind: 'files' | 'folder'): Promise<void> {
           title: 'Open Trace Files',
           properties: ['openFile', 'multiSelections'],
           filters: [
-            { name: 'Traces and run databases', extensions: ['jsonl', 'ndjson', 'json', 'log', 'txt', 'db', 'sqlite', 'sqlite3'] },
+            { name: 'Traces and run databases', extensions: ['jsonl', 'ndjson', 'json', 'log', 'txt', 'csv', 'db', 'sqlite', 'sqlite3', 'proto', 'pb', 'bin', 'zst'] },
             { name: 'All Files', extensions: ['*'] },
           ],
         }
