@@ -419,28 +419,117 @@ function compareTasks(a: TaskNode, b: TaskNode): number {
   return a.rowid - b.rowid;
 }
 
-/** The task a `tool_call` row belongs to: the first of its parent's name after it in run order, else the last before. */
-function findToolCallParent(tasks: readonly TaskNode[], index: number, parentName: string): TaskNode | null {
-  const isParent = (task: TaskNode) => task.fields.name === parentName && task.fields.nodeType !== 'tool_call';
-  for (let i = index + 1; i < tasks.length; i++) if (isParent(tasks[i])) return tasks[i];
-  for (let i = index - 1; i >= 0; i--) if (isParent(tasks[i])) return tasks[i];
-  return null;
+/**
+ * Where a run's `tool_call` rows find their parent: the run's other tasks by name, each name's
+ * positions (in run order) indexed once, so each tool call takes a binary search, not a scan.
+ */
+class ToolCallParents {
+  private readonly positionsByName = new Map<string, number[]>();
+
+  constructor(private readonly tasks: readonly TaskNode[]) {
+    tasks.forEach((task, index) => {
+      if (task.fields.nodeType === 'tool_call') return;
+      const positions = this.positionsByName.get(task.fields.name);
+      if (positions) positions.push(index);
+      else this.positionsByName.set(task.fields.name, [index]);
+    });
+  }
+
+  /** The task a `tool_call` row belongs to: the first of its parent's name after it in run order, else the last before. */
+  find(index: number, parentName: string): TaskNode | null {
+    const positions = this.positionsByName.get(parentName);
+    if (!positions) return null;
+    // The first position after `index` (`index` itself, a tool call, is never among them).
+    let low = 0;
+    let high = positions.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (positions[mid] <= index) low = mid + 1;
+      else high = mid;
+    }
+    if (low < positions.length) return this.tasks[positions[low]];
+    return low > 0 ? this.tasks[positions[low - 1]] : null;
+  }
 }
 
 const LLM_CALL_PARENTS = new Set(['llm', 'agent']);
 const EMBEDDING_CALL_PARENTS = new Set(['rag_query']);
 
-/** The task whose window [start, end] holds the call's end; the earliest-ending one if several. */
-function findCallParent(tasks: readonly TaskNode[], callType: string | null, callEndNs: bigint | null): TaskNode | null {
-  if (callEndNs === null) return null;
-  const types = callType === 'embedding' ? EMBEDDING_CALL_PARENTS : LLM_CALL_PARENTS;
-  let best: TaskNode | null = null;
-  for (const task of tasks) {
-    if (!types.has(task.fields.nodeType ?? '') || task.startNs === null || task.endNs === null) continue;
-    if (task.startNs > callEndNs || task.endNs < callEndNs) continue;
-    if (best === null || task.endNs < best.endNs!) best = task;
+/**
+ * The tasks a kind of model call may belong to, with their windows: ordered by end (then run
+ * order) once, with a tree of the least start over each range of that order. A call's parent,
+ * the earliest-ending window holding its end (the first in run order among equal ends), is then
+ * the first window from those ending at or after the call's end whose start is at or before it:
+ * a binary search and a walk down the tree, not a scan of the run.
+ */
+class WindowIndex {
+  private readonly windows: { task: TaskNode; startNs: bigint; endNs: bigint }[];
+  private readonly size: number;
+  /** minStart[node]: the least start among the windows under `node` (leaves from `size`). */
+  private readonly minStart: (bigint | null)[];
+
+  constructor(tasks: readonly TaskNode[], types: ReadonlySet<string>) {
+    const windows: { task: TaskNode; startNs: bigint; endNs: bigint; order: number }[] = [];
+    tasks.forEach((task, order) => {
+      if (!types.has(task.fields.nodeType ?? '') || task.startNs === null || task.endNs === null) return;
+      windows.push({ task, startNs: task.startNs, endNs: task.endNs, order });
+    });
+    windows.sort((a, b) => (a.endNs !== b.endNs ? (a.endNs < b.endNs ? -1 : 1) : a.order - b.order));
+    this.windows = windows;
+    let size = 1;
+    while (size < windows.length) size *= 2;
+    this.size = size;
+    this.minStart = new Array<bigint | null>(2 * size).fill(null);
+    windows.forEach((window, i) => (this.minStart[size + i] = window.startNs));
+    for (let node = size - 1; node >= 1; node--) {
+      const [left, right] = [this.minStart[2 * node], this.minStart[2 * node + 1]];
+      this.minStart[node] = left === null ? right : right === null ? left : left < right ? left : right;
+    }
   }
-  return best;
+
+  /** The task whose window [start, end] holds `timeNs`; the earliest-ending one if several. */
+  find(timeNs: bigint): TaskNode | null {
+    const { windows } = this;
+    // The first window ending at or after `timeNs`.
+    let low = 0;
+    let high = windows.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (windows[mid].endNs < timeNs) low = mid + 1;
+      else high = mid;
+    }
+    const found = this.firstStartingBy(1, 0, this.size, low, timeNs);
+    return found === -1 ? null : windows[found].task;
+  }
+
+  /** The first leaf at or after `from`, under `node` (covering [nodeLow, nodeHigh)), starting at or before `timeNs`; -1 if none. */
+  private firstStartingBy(node: number, nodeLow: number, nodeHigh: number, from: number, timeNs: bigint): number {
+    const least = this.minStart[node];
+    if (nodeHigh <= from || least === null || least > timeNs) return -1;
+    if (nodeHigh - nodeLow === 1) return nodeLow;
+    const middle = (nodeLow + nodeHigh) >> 1;
+    const left = this.firstStartingBy(2 * node, nodeLow, middle, from, timeNs);
+    return left !== -1 ? left : this.firstStartingBy(2 * node + 1, middle, nodeHigh, from, timeNs);
+  }
+}
+
+/** Where a run's model calls find their parent task, by kind of call; each kind's index built on first use. */
+class CallParents {
+  private llm: WindowIndex | null = null;
+  private embedding: WindowIndex | null = null;
+
+  constructor(private readonly tasks: readonly TaskNode[]) {}
+
+  /** The task whose window [start, end] holds the call's end; the earliest-ending one if several. */
+  find(callType: string | null, callEndNs: bigint | null): TaskNode | null {
+    if (callEndNs === null) return null;
+    if (callType === 'embedding') {
+      this.embedding ??= new WindowIndex(this.tasks, EMBEDDING_CALL_PARENTS);
+      return this.embedding.find(callEndNs);
+    }
+    this.llm ??= new WindowIndex(this.tasks, LLM_CALL_PARENTS);
+    return this.llm.find(callEndNs);
+  }
 }
 
 /** Time of a row logged when its work finished: [created_at − duration, created_at]. */
@@ -521,10 +610,10 @@ function readRunRow<T>(table: string, rowid: number, errors: StoreRowError[], re
 }
 
 /** A model call of a run: under the task whose window holds its end, else under the run's root. */
-function buildRunCall(db: Database.Database, tasks: readonly TaskNode[], traceId: string, row: Row, errors: StoreRowError[]): StoreSpan {
+function buildRunCall(db: Database.Database, callParents: CallParents, traceId: string, row: Row, errors: StoreRowError[]): StoreSpan {
   const fields = readModelCallFields(db, row, true, errors);
   const { startNs, endNs } = readLoggedWindow(row.created_at, fields.durationSeconds);
-  const parent = findCallParent(tasks, fields.callType, endNs);
+  const parent = callParents.find(fields.callType, endNs);
   if (parent) fields.attributes['kavalai.parent_by'] = 'time window';
   const span = makeKavalaiSpan({
     traceId,
@@ -569,16 +658,18 @@ function buildRunGroup(ctx: StoreContext, run: Row | null, runId: unknown): RunG
     return task === null ? [] : [task];
   });
   tasks.sort(compareTasks);
+  const toolCallParents = new ToolCallParents(tasks);
   tasks.forEach((task, index) => {
     const parentName = readText(task.row.parent_task_name);
     if (task.fields.nodeType !== 'tool_call' || parentName === null || parentName === '') return;
-    const parent = findToolCallParent(tasks, index, parentName);
+    const parent = toolCallParents.find(index, parentName);
     if (parent) [task.parentSpanId, task.parentBy] = [parent.spanId, 'parent_task_name'];
   });
 
   const calls = schema.calls.has('run_id') ? ctx.rows('SELECT rowid AS row_id, * FROM model_call_stats WHERE run_id = ? ORDER BY rowid', runId) : [];
+  const callParents = new CallParents(tasks);
   const callSpans: StoreSpan[] = calls.flatMap((row) => {
-    const call = readRunRow(CALLS, rowidOf(row), errors, (rowErrors) => buildRunCall(db, tasks, traceId, row, rowErrors));
+    const call = readRunRow(CALLS, rowidOf(row), errors, (rowErrors) => buildRunCall(db, callParents, traceId, row, rowErrors));
     return call === null ? [] : [call];
   });
 

@@ -208,3 +208,138 @@ describe('kavalai-tasklog-db: placing tool calls and model calls in their run', 
     expect(parentOf('call-0')).toBe('agent-0');
   }, 60_000);
 });
+
+describe('kavalai-db: placing a long run\'s tool calls and model calls', () => {
+  const BASE_MS = Date.UTC(2026, 2, 1, 10);
+  /** The ORM's DATETIME text, `ms` after the run's start. */
+  const at = (ms: number) => new Date(BASE_MS + ms).toISOString().replace('T', ' ').replace('Z', '000');
+  const agent = uuidHex('a', 1);
+  const session = uuidHex('5e', 1);
+  const run = uuidHex('7', 1);
+
+  function writeRun(db: Database.Database): void {
+    createKavalaiSchema(db, CURRENT_SCHEMA);
+    insertRow(db, 'agents', { id: agent, name: 'Looper' });
+    insertRow(db, 'sessions', { id: session, agent_id: agent });
+    insertRow(db, 'runs', { id: run, session_id: session, output_data: '"done"', created_at: at(0) });
+  }
+
+  /**
+   * Reference placements of the tool calls and model calls among `spans` (all of them unless
+   * `only` names some), one scan of the run's tasks (in the order read) per row: the rules the reader keeps.
+   */
+  function expectedParents(spans: StoreSpan[], only?: ReadonlySet<string>): Map<string, string> {
+    const tasks = spans.filter(({ pointer }) => pointer.table === 'tasks').map(({ span }) => span);
+    const parents = new Map<string, string>();
+    tasks.forEach((task, index) => {
+      if (only && !only.has(task.spanId)) return;
+      const parentName = task.attributes['kavalai.parent_task_name'];
+      if (task.attributes['kavalai.node_type'] !== 'tool_call' || typeof parentName !== 'string' || parentName === '') return;
+      const isParent = (other: (typeof tasks)[number]) => other.name === parentName && other.attributes['kavalai.node_type'] !== 'tool_call';
+      const after = tasks.slice(index + 1).find(isParent);
+      const before = tasks.slice(0, index).reverse().find(isParent);
+      parents.set(task.spanId, (after ?? before)?.spanId ?? run);
+    });
+    for (const { span } of spans.filter(({ pointer }) => pointer.table === 'model_call_stats')) {
+      if (only && !only.has(span.spanId)) continue;
+      const types = span.attributes['kavalai.call_type'] === 'embedding' ? ['rag_query'] : ['llm', 'agent'];
+      let best: (typeof tasks)[number] | null = null;
+      for (const task of tasks) {
+        if (!types.includes(String(task.attributes['kavalai.node_type'])) || task.startNs === null || task.endNs === null || span.endNs === null) continue;
+        if (task.startNs > span.endNs || task.endNs < span.endNs) continue;
+        if (best === null || task.endNs < best.endNs!) best = task;
+      }
+      parents.set(span.spanId, best?.spanId ?? run);
+    }
+    return parents;
+  }
+
+  it('places 10,000 tool calls and 10,000 model calls of one run (speed is the bench\'s business, not a test\'s)', () => {
+    const STEPS = 5000;
+    const path = makeStorePath((db) => {
+      writeRun(db);
+      const task = db.prepare('INSERT INTO tasks (id, session_id, run_id, name, node_type, seq, parent_task_name, created_at, duration_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      const call = db.prepare('INSERT INTO model_call_stats (id, call_type, model, run_id, created_at) VALUES (?, ?, \'openai/gpt-5.4-mini\', ?, ?)');
+      db.transaction(() => {
+        // The agent task spans the whole loop; each step thinks in [i + 0.1 s, i + 0.9 s] and then calls a tool;
+        // every tenth step queries its index in [i + 0.92 s, i + 0.98 s]. Written in reverse: seq is the order.
+        for (let i = STEPS - 1; i >= 0; i--) {
+          if (i % 10 === 0) task.run(uuidHex('ra9', i), session, run, 'lookup', 'rag_query', 3 * i + 2, null, at(1000 * i + 980), 0.06);
+          // Every hundredth tool call names a task the run has not.
+          task.run(uuidHex('7001', i), session, run, 'search', 'tool_call', 3 * i + 1, i % 100 === 50 ? 'nowhere' : 'think', at(1000 * i + 950), 0.01);
+          task.run(uuidHex('7h1', i), session, run, 'think', 'llm', 3 * i, null, at(1000 * i + 900), 0.8);
+        }
+        task.run(uuidHex('a9e', 1), session, run, 'loop', 'agent', -1, null, at(1000 * STEPS), 1000 * STEPS / 1000);
+        for (let i = 0; i < STEPS; i++) {
+          // One call inside the step's thinking; then one in the gap before it (even steps), or an embedding as the index is queried (odd).
+          call.run(uuidHex('ca11', 2 * i), 'llm', run, at(1000 * i + 500));
+          if (i % 2 === 0) call.run(uuidHex('ca11', 2 * i + 1), 'llm', run, at(1000 * i + 50));
+          else call.run(uuidHex('ca11', 2 * i + 1), 'embedding', run, at(1000 * (i - 1) + 950));
+        }
+      })();
+    });
+    const { spans, errors } = readLogged(kavalaiStoreReader, path);
+    expect(errors).toEqual([]);
+    expect(spans).toHaveLength(1 + 2 * STEPS + STEPS / 10 + 1 + 2 * STEPS);
+    const parentOf = new Map(spans.map(({ span }) => [span.spanId, span.parentSpanId]));
+
+    // A step's tool call: under the next step's thinking; the last one under the last thinking (none after it).
+    expect(parentOf.get(uuidHex('7001', 0))).toBe(uuidHex('7h1', 1));
+    expect(parentOf.get(uuidHex('7001', 1234))).toBe(uuidHex('7h1', 1235));
+    expect(parentOf.get(uuidHex('7001', STEPS - 1))).toBe(uuidHex('7h1', STEPS - 1));
+    expect(parentOf.get(uuidHex('7001', 150))).toBe(run);
+    // A model call: under the thinking holding its end, else the agent task around everything.
+    expect(parentOf.get(uuidHex('ca11', 2 * 4321))).toBe(uuidHex('7h1', 4321));
+    expect(parentOf.get(uuidHex('ca11', 2 * 4320 + 1))).toBe(uuidHex('a9e', 1));
+    // An embedding: under the index query holding its end, else the run's root.
+    expect(parentOf.get(uuidHex('ca11', 2 * 4321 + 1))).toBe(uuidHex('ra9', 4320));
+    expect(parentOf.get(uuidHex('ca11', 2 * 4323 + 1))).toBe(run);
+
+    // A sample of the tool calls and model calls checked against the reference rules, and read back one at a time as readAll read it.
+    const sample = spans.filter(({ span, pointer }, i) => i % 97 === 1 && (pointer.table === 'model_call_stats' || span.attributes['kavalai.node_type'] === 'tool_call'));
+    expect(sample.length).toBeGreaterThan(100);
+    const expected = expectedParents(spans, new Set(sample.map(({ span }) => span.spanId)));
+    const opened = openStore(path);
+    if (!opened.ok) throw new Error(opened.reason);
+    try {
+      for (const { span } of sample) expect(span.parentSpanId).toBe(expected.get(span.spanId));
+      for (const { span, pointer } of sample.filter((_, i) => i % 20 === 0)) expect(opened.reader.readOne(opened.db, pointer)?.span).toEqual(span);
+    } finally {
+      opened.db.close();
+    }
+  }, 60_000);
+
+  it('places rows among overlapping, tied and untimed windows as the reference rules do', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const path = makeStorePath((db) => {
+      writeRun(db);
+      const task = db.prepare('INSERT INTO tasks (id, session_id, run_id, name, node_type, seq, parent_task_name, created_at, duration_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      const call = db.prepare('INSERT INTO model_call_stats (id, call_type, model, run_id, created_at, duration_seconds) VALUES (?, ?, \'openai/gpt-5.4-mini\', ?, ?, ?)');
+      const types = ['llm', 'agent', 'rag_query', 'tool_call', 'tool_call', 'function'];
+      const names = ['think', 'plan', 'search', 'lookup'];
+      db.transaction(() => {
+        for (let i = 0; i < 400; i++) {
+          const type = types[random(types.length)];
+          // Coarse times so windows tie and nest; some untimed, some without seq, some sharing a seq.
+          const createdAt = random(20) === 0 ? null : at(100 * random(60));
+          const seq = random(10) === 0 ? null : random(300);
+          task.run(uuidHex('7a5c', i), session, run, names[random(names.length)], type, seq, type === 'tool_call' ? names[random(names.length)] : null, createdAt, random(8) * 0.1);
+        }
+        for (let i = 0; i < 400; i++) {
+          call.run(uuidHex('ca11', i), random(3) === 0 ? 'embedding' : 'llm', run, random(20) === 0 ? null : at(50 * random(130)), random(3) * 0.05);
+        }
+      })();
+    });
+    const { spans, errors } = readLogged(kavalaiStoreReader, path);
+    expect(errors).toEqual([]);
+    const expected = expectedParents(spans);
+    const placed = spans.filter(({ span }) => expected.has(span.spanId));
+    expect(placed.length).toBeGreaterThan(400);
+    expect(new Set(placed.map(({ span }) => span.parentSpanId)).size).toBeGreaterThan(50);
+    for (const { span } of placed) expect([span.spanId, span.parentSpanId]).toEqual([span.spanId, expected.get(span.spanId)]);
+  });
+});
