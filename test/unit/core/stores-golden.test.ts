@@ -6,13 +6,12 @@
  * NAME.expected.json: `{ spans: [{ pointer, span }], errors: [...] }` (BigInt nanoseconds as
  * decimal strings). Every span must also read back alone from its pointer, unchanged.
  */
-import Database from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/core/sources/stores/open-store';
-import type { StoreFormat, StoreRowError, StoreSpan } from '../../../src/core/sources/stores/store-reader';
-import { makeTempDir } from '../../helpers/temp-dir';
+import type { StoreFormat } from '../../../src/core/sources/stores/store-reader';
+import { type BuildStore, readWholeStore, useStoreBuilder } from '../../helpers/store-builder';
 
 const FIXTURES = join(__dirname, '../../fixtures/stores');
 
@@ -22,8 +21,7 @@ const toJson = (value: unknown): unknown =>
 /** Every store with its fixture folder, and how many fixtures it must at least have. */
 const STORES: [StoreFormat, number][] = [['phoenix-db', 2], ['mlflow-db', 2], ['kitaru-db', 3], ['kitelogik-audit-db', 1], ['kavalai-db', 3], ['kavalai-tasklog-db', 2]];
 
-const temp = makeTempDir('tracelight-stores-');
-afterAll(() => temp.remove());
+const makeStorePath = useStoreBuilder('tracelight-stores-');
 
 for (const [format, minimum] of STORES) {
   describe(`${format} golden stores`, () => {
@@ -32,19 +30,14 @@ for (const [format, minimum] of STORES) {
     for (const name of builds) {
       it(name, async () => {
         const stem = name.replace(/\.build\.ts$/, '');
-        const { build } = (await import(join(FIXTURES, format, name))) as { build: (db: Database.Database) => void };
-        const path = join(temp.path, `${format}-${stem}.db`);
-        const writer = new Database(path);
-        build(writer);
-        writer.close();
+        const { build } = (await import(join(FIXTURES, format, name))) as { build: BuildStore };
+        const path = makeStorePath(build);
 
         const opened = openStore(path);
         if (!opened.ok) throw new Error(opened.reason);
         try {
           expect(opened.reader.format).toBe(format);
-          const spans: StoreSpan[] = [];
-          const errors: StoreRowError[] = [];
-          opened.reader.readAll(opened.db, (span) => spans.push(span), (error) => errors.push(error));
+          const { spans, errors } = readWholeStore(opened.reader, opened.db);
           const expected = JSON.parse(readFileSync(join(FIXTURES, format, `${stem}.expected.json`), 'utf8'));
           expect(toJson({ spans, errors })).toEqual(expected);
           for (const { span, pointer } of spans) {

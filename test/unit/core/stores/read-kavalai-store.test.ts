@@ -4,44 +4,28 @@
  * required columns, paging, and reading a span back with its raw row.
  */
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // open-store first: it loads the reader registry, which imports the readers.
 import { openStore } from '../../../../src/core/sources/stores/open-store';
 import { findStoreReader } from '../../../../src/core/sources/stores/store-readers';
 import { kavalaiStoreReader, splitModel, toKavalaiId } from '../../../../src/core/sources/stores/read-kavalai-store';
 import { kavalaiTasklogStoreReader } from '../../../../src/core/sources/stores/read-kavalai-tasklog-store';
-import type { StoreReader, StoreRowError, StoreSpan } from '../../../../src/core/sources/stores/store-reader';
 import { deriveSpanFields } from '../../../../src/core/semantics/derive-span-fields';
 import { extractConversation } from '../../../../src/core/semantics/extract-conversation';
 import { build as buildSupportDesk } from '../../../fixtures/stores/kavalai-db/support-desk.build';
 import { CURRENT_SCHEMA, createKavalaiSchema, insertRow, pyJson, uuidHex } from '../../../fixtures/stores/kavalai-db/kavalai-ddl';
 import { build as buildTasklog } from '../../../fixtures/stores/kavalai-tasklog-db/tasklog.build';
 import { CURRENT_SCHEMA as TASKLOG_SCHEMA } from '../../../fixtures/stores/kavalai-tasklog-db/tasklog-ddl';
-import { makeTempDir } from '../../../helpers/temp-dir';
+import { readWholeStore, useStoreBuilder } from '../../../helpers/store-builder';
 
-const temp = makeTempDir('tracelight-kavalai-');
-afterAll(() => temp.remove());
+const makeStorePath = useStoreBuilder('tracelight-kavalai-');
+const readAll = readWholeStore;
 
-let storeCount = 0;
 
-function makeStorePath(build: (db: Database.Database) => void): string {
-  const path = join(temp.path, `store-${storeCount++}.db`);
-  const writer = new Database(path);
-  build(writer);
-  writer.close();
-  return path;
-}
 
 /** Builds a store in a file, then opens it read-only as the engine does. */
 const makeStore = (build: (db: Database.Database) => void) => new Database(makeStorePath(build), { readonly: true, fileMustExist: true });
 
-function readAll(reader: StoreReader, db: Database.Database): { spans: StoreSpan[]; errors: StoreRowError[] } {
-  const spans: StoreSpan[] = [];
-  const errors: StoreRowError[] = [];
-  reader.readAll(db, (span) => spans.push(span), (error) => errors.push(error));
-  return { spans, errors };
-}
 
 describe('derived fields of kavalai ORM spans', () => {
   const db = makeStore(buildSupportDesk);

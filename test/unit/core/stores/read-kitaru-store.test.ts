@@ -4,37 +4,23 @@
  * a span back with its raw row.
  */
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // open-store first: it loads the reader registry, which imports the reader.
 import { openStore } from '../../../../src/core/sources/stores/open-store';
 import { kitaruStoreReader, normalizeResourceType } from '../../../../src/core/sources/stores/read-kitaru-store';
-import type { StoreRowError, StoreSpan } from '../../../../src/core/sources/stores/store-reader';
+import type { StoreSpan } from '../../../../src/core/sources/stores/store-reader';
 import { deriveSpanFields } from '../../../../src/core/semantics/derive-span-fields';
 import { build as buildCompletedExecution } from '../../../fixtures/stores/kitaru-db/completed-execution.build';
 import { build as buildFailedAndRunning } from '../../../fixtures/stores/kitaru-db/failed-and-running.build';
-import { makeTempDir } from '../../../helpers/temp-dir';
+import { type BuildStore, readWholeStore, useStoreBuilder } from '../../../helpers/store-builder';
 
-const temp = makeTempDir('tracelight-kitaru-');
-afterAll(() => temp.remove());
-
-let storeCount = 0;
-
+const makeStorePath = useStoreBuilder('tracelight-kitaru-');
 /** Builds a store in a file, then opens it read-only as the engine does. */
-function makeStore(build: (db: Database.Database) => void): Database.Database {
-  const path = join(temp.path, `store-${storeCount++}.db`);
-  const writer = new Database(path);
-  build(writer);
-  writer.close();
-  return new Database(path, { readonly: true, fileMustExist: true });
-}
+const makeStore = (build: BuildStore) => new Database(makeStorePath(build), { readonly: true, fileMustExist: true });
+const readAll = (db: Database.Database) => readWholeStore(kitaruStoreReader, db);
 
-function readAll(db: Database.Database): { spans: StoreSpan[]; errors: StoreRowError[] } {
-  const spans: StoreSpan[] = [];
-  const errors: StoreRowError[] = [];
-  kitaruStoreReader.readAll(db, (span) => spans.push(span), (error) => errors.push(error));
-  return { spans, errors };
-}
+
+
 
 const byName = (spans: StoreSpan[], name: string) => {
   const found = spans.filter((entry) => entry.span.name === name);
@@ -261,10 +247,7 @@ describe('paging and reading back', () => {
   });
 
   it('is found by its table set and reads through a read-only connection', () => {
-    const path = join(temp.path, 'opened.db');
-    const writer = new Database(path);
-    buildCompletedExecution(writer);
-    writer.close();
+    const path = makeStorePath(buildCompletedExecution);
     const opened = openStore(path);
     if (!opened.ok) throw new Error(opened.reason);
     try {

@@ -4,35 +4,19 @@
  * paging, detection by the decision column, a store lacking a column, and reading a row back raw.
  */
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // open-store first: it loads the reader registry, which imports the reader.
 import { openStore } from '../../../../src/core/sources/stores/open-store';
 import { kitelogikAuditStoreReader } from '../../../../src/core/sources/stores/read-kitelogik-audit-store';
-import type { StoreRowError, StoreSpan } from '../../../../src/core/sources/stores/store-reader';
 import { deriveSpanFields } from '../../../../src/core/semantics/derive-span-fields';
 import { build as buildAuditLog } from '../../../fixtures/stores/kitelogik-audit-db/audit-log.build';
-import { makeTempDir } from '../../../helpers/temp-dir';
+import { readWholeStore, useStoreBuilder } from '../../../helpers/store-builder';
 
-const temp = makeTempDir('tracelight-kitelogik-audit-');
-afterAll(() => temp.remove());
+const makeStorePath = useStoreBuilder('tracelight-kitelogik-audit-');
+const readAll = (db: Database.Database) => readWholeStore(kitelogikAuditStoreReader, db);
 
-let storeCount = 0;
 
-function makeStorePath(build: (db: Database.Database) => void): string {
-  const path = join(temp.path, `audit-${storeCount++}.db`);
-  const writer = new Database(path);
-  build(writer);
-  writer.close();
-  return path;
-}
 
-function readAll(db: Database.Database): { spans: StoreSpan[]; errors: StoreRowError[] } {
-  const spans: StoreSpan[] = [];
-  const errors: StoreRowError[] = [];
-  kitelogikAuditStoreReader.readAll(db, (span) => spans.push(span), (error) => errors.push(error));
-  return { spans, errors };
-}
 
 const INSERT = `INSERT INTO audit_log (id, session_id, tool_name, args_json, policy_decision_json, policy_version, hitl_action_id, hitl_decided_by, outcome, timestamp, context_json)
   VALUES (?, ?, ?, '{}', ?, 'abc', NULL, NULL, ?, ?, '{"session_id": "s", "delegation_depth": 0}')`;

@@ -4,32 +4,21 @@
  * whose spans arrive as rows after it was read, and assessments read as grades.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../../src/core/sources/stores/open-store';
 import { deriveSpanFields } from '../../../../src/core/semantics/derive-span-fields';
 import { mlflowStoreReader } from '../../../../src/core/sources/stores/read-mlflow-store';
-import type { StoreRowError, StoreSpan } from '../../../../src/core/sources/stores/store-reader';
+import type { StoreSpan } from '../../../../src/core/sources/stores/store-reader';
 import { build as buildArtifacts } from '../../../fixtures/stores/mlflow-db/artifacts.build';
 import { build as buildAssessments } from '../../../fixtures/stores/mlflow-db/assessments.build';
 import { build as buildTrackingStore } from '../../../fixtures/stores/mlflow-db/tracking-store.build';
-import { makeTempDir } from '../../../helpers/temp-dir';
+import { type BuildStore, readWholeStore, useStoreBuilder } from '../../../helpers/store-builder';
 
-const temp = makeTempDir('tracelight-mlflow-store-');
-afterAll(() => temp.remove());
+const makeStorePath = useStoreBuilder('tracelight-mlflow-store-');
+/** A new store, in a folder of its own (artifact files are written next to it). */
+const makeStore = (build: BuildStore) => makeStorePath(build, 'mlflow.db');
+const readAll = (db: Database.Database) => readWholeStore(mlflowStoreReader, db);
 
-let count = 0;
-/** A new store, in a folder of its own (artifact files are written next to it), written and closed. */
-function makeStore(build: (db: Database.Database) => void): string {
-  const folder = join(temp.path, `store-${++count}`);
-  mkdirSync(folder);
-  const path = join(folder, 'mlflow.db');
-  const writer = new Database(path);
-  build(writer);
-  writer.close();
-  return path;
-}
 
 function openReadOnly(path: string): Database.Database {
   const opened = openStore(path);
@@ -38,12 +27,6 @@ function openReadOnly(path: string): Database.Database {
   return opened.db;
 }
 
-function readAll(db: Database.Database): { spans: StoreSpan[]; errors: StoreRowError[] } {
-  const spans: StoreSpan[] = [];
-  const errors: StoreRowError[] = [];
-  mlflowStoreReader.readAll(db, (span) => spans.push(span), (error) => errors.push(error));
-  return { spans, errors };
-}
 
 describe('mlflow-db detection', () => {
   it.each([

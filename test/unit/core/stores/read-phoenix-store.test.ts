@@ -6,29 +6,18 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deriveSpanFields } from '../../../../src/core/semantics/derive-span-fields';
 import { openStore } from '../../../../src/core/sources/stores/open-store';
 import { phoenixStoreReader } from '../../../../src/core/sources/stores/read-phoenix-store';
-import type { StoreRowError, StoreSpan } from '../../../../src/core/sources/stores/store-reader';
 import { build as buildAnnotations } from '../../../fixtures/stores/phoenix-db/annotations.build';
 import { build as buildCurrent } from '../../../fixtures/stores/phoenix-db/current-schema.build';
 import { build as buildInit } from '../../../fixtures/stores/phoenix-db/init-schema.build';
-import { makeTempDir } from '../../../helpers/temp-dir';
+import { readWholeStore, useStoreBuilder } from '../../../helpers/store-builder';
 
-const temp = makeTempDir('tracelight-phoenix-store-');
-afterAll(() => temp.remove());
+const makeStore = useStoreBuilder('tracelight-phoenix-store-');
+const readAll = (db: Database.Database) => readWholeStore(phoenixStoreReader, db);
 
-let count = 0;
-/** A new store file written by `build` with its own connection, closed before reading. */
-function makeStore(build: (db: Database.Database) => void): string {
-  const path = join(temp.path, `phoenix-${++count}.db`);
-  const writer = new Database(path);
-  build(writer);
-  writer.close();
-  return path;
-}
 
 function openReadOnly(path: string): Database.Database {
   const opened = openStore(path);
@@ -37,12 +26,6 @@ function openReadOnly(path: string): Database.Database {
   return opened.db;
 }
 
-function readAll(db: Database.Database): { spans: StoreSpan[]; errors: StoreRowError[] } {
-  const spans: StoreSpan[] = [];
-  const errors: StoreRowError[] = [];
-  phoenixStoreReader.readAll(db, (span) => spans.push(span), (error) => errors.push(error));
-  return { spans, errors };
-}
 
 const sha1 = (path: string) => createHash('sha1').update(readFileSync(path)).digest('hex');
 

@@ -5,8 +5,7 @@
  * stores for their results only (how fast is for `npm run bench`, never for a test).
  */
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../../src/core/sources/stores/open-store';
 import { kavalaiStoreReader } from '../../../../src/core/sources/stores/read-kavalai-store';
 import { kavalaiTasklogStoreReader } from '../../../../src/core/sources/stores/read-kavalai-tasklog-store';
@@ -15,19 +14,10 @@ import { mlflowStoreReader } from '../../../../src/core/sources/stores/read-mlfl
 import type { StoreReader, StoreRowError, StoreSpan } from '../../../../src/core/sources/stores/store-reader';
 import { CURRENT_SCHEMA, createKavalaiSchema, insertRow, uuidHex } from '../../../fixtures/stores/kavalai-db/kavalai-ddl';
 import { build as buildAssessments } from '../../../fixtures/stores/mlflow-db/assessments.build';
-import { makeTempDir } from '../../../helpers/temp-dir';
+import { useStoreBuilder } from '../../../helpers/store-builder';
 
-const temp = makeTempDir('tracelight-store-scaling-');
-afterAll(() => temp.remove());
+const makeStorePath = useStoreBuilder('tracelight-store-scaling-');
 
-let storeCount = 0;
-function makeStorePath(build: (db: Database.Database) => void): string {
-  const path = join(temp.path, `store-${storeCount++}.db`);
-  const writer = new Database(path);
-  build(writer);
-  writer.close();
-  return path;
-}
 
 /** Reads a store whole through `reader`, logging every statement the connection runs. */
 function readLogged(reader: StoreReader, path: string): { spans: StoreSpan[]; errors: StoreRowError[]; statements: string[] } {

@@ -5,7 +5,7 @@
  * still read and indexed. Only a failure of the index itself stops an index job.
  */
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IndexDb } from '../../../../src/core/index/index-db';
 import { runIndexStoreJob } from '../../../../src/core/index-store-job';
@@ -19,10 +19,9 @@ import { build as buildAudit } from '../../../fixtures/stores/kitelogik-audit-db
 import { build as buildMlflowAssessments } from '../../../fixtures/stores/mlflow-db/assessments.build';
 import { build as buildPhoenixAnnotations } from '../../../fixtures/stores/phoenix-db/annotations.build';
 import { build as buildPhoenix } from '../../../fixtures/stores/phoenix-db/init-schema.build';
-import { makeTempDir } from '../../../helpers/temp-dir';
+import { useStoreBuilder } from '../../../helpers/store-builder';
 
-const temp = makeTempDir('tracelight-row-errors-');
-afterAll(() => temp.remove());
+const makeStorePath = useStoreBuilder('tracelight-row-errors-');
 
 const DEPTH = 20_000;
 /** JSON nested DEPTH levels deep: JSON.parse reads it, but recursing through it overflows the stack. */
@@ -30,14 +29,6 @@ const deepObject = (leaf = '1') => `${'{"a": '.repeat(DEPTH)}${leaf}${'}'.repeat
 const deepList = () => `${'['.repeat(DEPTH)}1${']'.repeat(DEPTH)}`;
 const STACK_REASON = /^cannot read this row: Maximum call stack size exceeded$/;
 
-let storeCount = 0;
-function makeStorePath(build: (db: Database.Database) => void): string {
-  const path = join(temp.path, `store-${storeCount++}.db`);
-  const writer = new Database(path);
-  build(writer);
-  writer.close();
-  return path;
-}
 
 /** Reads the store whole as the engine does: its reader, read-only. */
 function readStore(path: string): { reader: StoreReader; spans: StoreSpan[]; errors: StoreRowError[]; db: Database.Database } {
@@ -185,7 +176,7 @@ describe('the store index job', () => {
     good.db.close();
     expect(good.errors).toEqual([]);
 
-    const dbPath = join(temp.path, `index-${storeCount++}.db`);
+    const dbPath = join(dirname(storePath), 'index.db');
     const result = runIndexStoreJob({ type: 'indexStore', jobId: 1, dbPath, storePath });
     expect(result).toMatchObject({ ok: true, spans: good.spans.length - 1, errors: 1 });
     const index = new IndexDb(dbPath);
