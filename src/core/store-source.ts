@@ -19,7 +19,7 @@ import { basename, join } from 'node:path';
 import type { Result } from '../shared/contract/result';
 import { fail, ok } from '../shared/contract/result';
 import { IndexDb } from './index/index-db';
-import { IndexedSource, type IndexedSourceOptions, type SpanRecord } from './indexed-source';
+import { IndexedSource, type SpanRecord } from './indexed-source';
 import { readStoreFileMark, StoreConnection } from './sources/stores/store-connection';
 
 /** How often a watched store is asked whether another process committed. */
@@ -41,10 +41,6 @@ export class StoreSource extends IndexedSource {
   private isReadAgain = false;
   private isClosed = false;
   private readNumber = 0;
-
-  constructor(options: IndexedSourceOptions) {
-    super(options);
-  }
 
   override async open(): Promise<void> {
     const stat = await fs.stat(this.options.path);

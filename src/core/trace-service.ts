@@ -25,7 +25,8 @@ import type {
   WaterfallWindow,
 } from '../shared/contract/wire-types';
 import { EventHub } from './event-hub';
-import { IndexedSource } from './indexed-source';
+import { FileSource } from './file-source';
+import type { IndexedSource } from './indexed-source';
 import { isSqliteFile } from './sources/stores/open-store';
 import { StoreSource } from './store-source';
 import { MAX_WINDOW_ROWS } from './session-trees';
@@ -111,7 +112,7 @@ export class TraceService implements TraceApi, TraceEventSource {
     const sourceId = `s${this.nextSourceNumber++}`;
     this.workers ??= new IndexWorkerPool(this.workerCount);
     const options = { sourceId, path, cacheDir: this.cacheDir, watch: this.watch, events: this.events, workers: this.workers };
-    const source = isSqliteFile(path) ? new StoreSource(options) : new IndexedSource(options);
+    const source = isSqliteFile(path) ? new StoreSource(options) : new FileSource(options);
     try {
       await source.open();
     } catch (error) {
