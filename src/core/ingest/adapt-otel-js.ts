@@ -17,7 +17,7 @@ import type { SpanKind } from '../../shared/model/span-type';
 import { asAttributes } from './adapt-otel-console';
 import { readStatus } from './adapt-otlp-json';
 import { isJsonObject, type JsonObject } from './is-json-object';
-import type { NormalizedSpan } from './normalized-span';
+import type { NormalizedEvent, NormalizedLink, NormalizedSpan } from './normalized-span';
 import { normalizeId, normalizeParentId } from './normalize-id';
 import { epochToNs, hrTimeToNs } from './parse-time';
 
@@ -60,6 +60,16 @@ function readScope(value: JsonObject): NormalizedSpan['scope'] {
   return { name: String(scope.name ?? ''), version };
 }
 
+/** An OTel-JS span event (`time` an HrTime), in both the ReadableSpan and the console shapes. */
+function readEvent(event: JsonObject): NormalizedEvent {
+  return { name: String(event.name ?? ''), timeNs: hrTimeToNs(event.time), attributes: asAttributes(event.attributes) };
+}
+
+function readLink(link: JsonObject): NormalizedLink {
+  const linkContext = isJsonObject(link.context) ? link.context : {};
+  return { traceId: normalizeId(linkContext.traceId), spanId: normalizeId(linkContext.spanId), attributes: asAttributes(link.attributes) };
+}
+
 /** Maps one ReadableSpan dump to the normalized model. */
 export function adaptOtelJsSpan(value: JsonObject): NormalizedSpan {
   const context = readSpanContext(value) ?? {};
@@ -78,15 +88,8 @@ export function adaptOtelJsSpan(value: JsonObject): NormalizedSpan {
     endNs,
     ...readStatus(value.status),
     attributes: asAttributes(value.attributes),
-    events: events.map((event) => ({
-      name: String(event.name ?? ''),
-      timeNs: hrTimeToNs(event.time),
-      attributes: asAttributes(event.attributes),
-    })),
-    links: links.map((link) => {
-      const linkContext = isJsonObject(link.context) ? link.context : {};
-      return { traceId: normalizeId(linkContext.traceId), spanId: normalizeId(linkContext.spanId), attributes: asAttributes(link.attributes) };
-    }),
+    events: events.map(readEvent),
+    links: links.map(readLink),
     resource: readResource(value.resource),
     scope: readScope(value),
   };
@@ -134,15 +137,8 @@ export function adaptOtelJsConsoleSpan(value: JsonObject): NormalizedSpan {
     endNs: startNs !== null && durationNs !== null ? startNs + durationNs : null,
     ...readStatus(value.status),
     attributes: asAttributes(value.attributes),
-    events: events.map((event) => ({
-      name: String(event.name ?? ''),
-      timeNs: hrTimeToNs(event.time),
-      attributes: asAttributes(event.attributes),
-    })),
-    links: links.map((link) => {
-      const linkContext = isJsonObject(link.context) ? link.context : {};
-      return { traceId: normalizeId(linkContext.traceId), spanId: normalizeId(linkContext.spanId), attributes: asAttributes(link.attributes) };
-    }),
+    events: events.map(readEvent),
+    links: links.map(readLink),
     resource: readResource(value.resource),
     scope: readScope(value),
   };
