@@ -243,14 +243,15 @@ export class FileSource extends IndexedSource {
     // A Collector binary record (protobuf and/or zstd) is shown as the OTLP/JSON it decodes to,
     // a CSV row as the object its header makes of it.
     let payloadEncoding: PayloadEncoding | null = null;
-    const payload = readLengthPrefixedPayload(record);
-    const csvHeader = payload ? null : (this.tailer?.getCsvHeader() ?? null);
-    if (csvHeader) {
+    const { encoding, csvHeader } = this.tailer?.getEncoding() ?? { encoding: null, csvHeader: null };
+    if (encoding === 'csv' && csvHeader) {
       const row = parseCsvRecord(record, csvHeader);
       if (!row) return stale;
       value = row;
       text = JSON.stringify(row, null, 2);
-    } else if (payload) {
+    } else if (encoding === 'length-prefixed') {
+      const payload = readLengthPrefixedPayload(record);
+      if (!payload) return stale;
       const decoded = decodeCollectorPayload(payload);
       if (!decoded.ok) return stale;
       value = decoded.value;

@@ -162,9 +162,9 @@ export class FileTailer {
     return this.inode;
   }
 
-  /** The column names of a CSV file (null until known, and for any other encoding). */
-  getCsvHeader(): readonly string[] | null {
-    return this.csvHeader;
+  /** How the file's records are encoded (null until its first bytes are read) and a CSV file's column names. */
+  getEncoding(): { encoding: RecordEncoding | null; csvHeader: readonly string[] | null } {
+    return { encoding: this.encoding, csvHeader: this.csvHeader };
   }
 
   /**
