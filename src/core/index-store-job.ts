@@ -15,12 +15,14 @@ import { StoreReadAborted, type StoreRowError } from './sources/stores/store-rea
 const BATCH_SPANS = 2000;
 const TABLE_BITS = 3;
 const INDEX_BITS = 20;
+/** Keys of spans whose row gives none start here, above every row key. */
+const OVERFLOW_KEYS_FROM = 2 ** 52;
 
 /**
  * A store span's key from its row: the same row gives the same key on every re-read, so
  * what the renderer holds (a selected span, a deep link) still means the same span after the
- * store changed. rowid < 2^29 keeps the key below 2^53. Beyond that (or 8 tables, or 2^20
- * spans from one row) the index numbers the span itself.
+ * store changed. rowid < 2^29 keeps the key below 2^52. Beyond that (or 8 tables, or 2^20
+ * spans from one row) the span is numbered in reading order from 2^52 up (OVERFLOW_KEYS_FROM).
  */
 function storeSpanKey(table: number, rowid: number, index: number): number | undefined {
   if (table >= 1 << TABLE_BITS || index >= 1 << INDEX_BITS || rowid < 0 || rowid >= 2 ** (53 - TABLE_BITS - INDEX_BITS - 1)) return undefined;
@@ -39,6 +41,7 @@ export function runIndexStoreJob(job: IndexStoreJob): IndexJobResult {
     let spans: IndexableSpan[] = [];
     let errors: Omit<SourceError, 'sourceId'>[] = [];
     let batchNumber = 0;
+    let overflowKey = OVERFLOW_KEYS_FROM;
     const flush = () => {
       const result = index.addBatch(spans, errors, { offset: batchNumber, endOffset: batchNumber + 1, endLine: 0 });
       for (const [sessionId, gain] of result.gained) {
@@ -65,7 +68,7 @@ export function runIndexStoreJob(job: IndexStoreJob): IndexJobResult {
             const table = tableNumbers.get(pointer.table);
             if (table === undefined) throw new Error(`${reader.format} reader returned a span from table ${pointer.table}, not one of its tables`);
             indexable = toIndexableSpan(span, reader.format, pointer.rowid, 0, table, pointer.index);
-            indexable.spanKey = storeSpanKey(table, pointer.rowid, pointer.index);
+            indexable.spanKey = storeSpanKey(table, pointer.rowid, pointer.index) ?? overflowKey++;
           } catch (problem) {
             // e.g. an attribute nested too deep to derive fields from: this span is left out, the rest indexed.
             const reason = `cannot index this span: ${problem instanceof Error ? problem.message : String(problem)}`;

@@ -1,7 +1,9 @@
 /**
  * A small pool of index worker threads, one per core by default, shared by every source.
- * Jobs go to the least busy worker; a worker that dies fails its jobs (the source reports
- * it) and is replaced.
+ * Workers start when there is work for them: reopening an index that is up to date starts none
+ * (a starting worker takes a core for ~100 ms, which a session's first tree would otherwise
+ * share). Jobs go to an idle worker, else a new one while the pool is not full, else the least
+ * busy; a worker that dies fails its jobs (the source reports it) and is replaced on demand.
  *
  * The worker script is the built `index-worker.js` next to the engine bundle; when running
  * from source (tests, the bench) it is the TypeScript file, loaded through tsx.
@@ -43,8 +45,11 @@ export class IndexWorkerPool {
   /** Shared by the workers: one of them writes at a time (see WriteTurn). */
   private readonly writeTurn = WriteTurn.createBuffer();
 
-  constructor(size = Math.max(1, Math.min(availableParallelism(), 4))) {
-    for (let i = 0; i < size; i++) this.workers.push(this.spawn());
+  constructor(private readonly size = Math.max(1, Math.min(availableParallelism(), 4))) {}
+
+  /** Worker threads running now (they start on demand, at most the pool's size). */
+  get startedWorkers(): number {
+    return this.workers.length;
   }
 
   private spawn(): PoolWorker {
@@ -70,7 +75,7 @@ export class IndexWorkerPool {
       for (const waiter of entry.pending.values()) waiter.reject(error);
       entry.pending.clear();
       const index = this.workers.indexOf(entry);
-      if (index !== -1 && !this.isClosed) this.workers[index] = this.spawn();
+      if (index !== -1) this.workers.splice(index, 1);
     };
     worker.on('error', (error) => fail(error));
     worker.on('exit', (code) => {
@@ -90,10 +95,14 @@ export class IndexWorkerPool {
     }) as Promise<IndexJobResult>;
   }
 
+  /** An idle worker, else a new one while the pool is not full, else the least busy. */
   private leastBusy(): PoolWorker {
-    let best = this.workers[0];
-    for (const entry of this.workers) if (entry.pending.size < best.pending.size) best = entry;
-    return best;
+    let best: PoolWorker | undefined;
+    for (const entry of this.workers) if (!best || entry.pending.size < best.pending.size) best = entry;
+    if (best && (best.pending.size === 0 || this.workers.length >= this.size)) return best;
+    const spawned = this.spawn();
+    this.workers.push(spawned);
+    return spawned;
   }
 
   /** Indexes one piece on the least busy worker; its bytes are transferred, not copied. */

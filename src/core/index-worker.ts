@@ -4,7 +4,7 @@
  * each index; SQLite serializes their writes while their parsing overlaps.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { IndexDb } from './index/index-db';
+import { IndexDb, prepareSpans } from './index/index-db';
 import { runIndexStoreJob } from './index-store-job';
 import { WriteTurn } from './write-turn';
 import { describePayloadFormat, type PayloadEncoding } from './ingest/decode-otlp-proto';
@@ -50,7 +50,9 @@ export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
         : frameJsonRecords(bytes, job.offset, job.line, job.isClosed, (record) => ingestRecord(record, ingested));
   const errors = [...framed.errors, ...ingested.errors].sort((a, b) => a.offset - b.offset);
   const piece = { offset: job.offset, endOffset: job.offset + framed.consumedBytes, endLine: job.line + framed.consumedLines };
-  const result = takeWriteTurn(() => db.addBatch(ingested.spans, errors, piece, ingested.logs));
+  // Encoding the blocks needs no database: done before waiting for the turn to write.
+  const prepared = prepareSpans(ingested.spans);
+  const result = takeWriteTurn(() => db.addBatch(prepared, errors, piece, ingested.logs));
   return {
     jobId: job.jobId,
     ok: true,

@@ -17,37 +17,40 @@ import type { Decision, SpanStatus, SpanType } from '../../shared/model/span-typ
 import type { SessionSortKey, SessionSummary, SourceError } from '../../shared/contract/wire-types';
 import type { IndexableLog, IndexableSpan } from '../ingest/ingest-records';
 import type { RunStatus } from '../semantics/derive-span-fields';
+import {
+  blockSpanKey, compareFileOrder, DECISION, encodeSpanBlocks, END_US, FORMAT, INPUT_TOKENS, isConversationSpan, locateFileSpanKey, MODEL, NAME,
+  OUTPUT_TOKENS, RECORD_INDEX, RECORD_LENGTH, RECORD_LINE, RECORD_OFFSET, SPAN_TYPE, STATUS,
+  type BlockFields, type BlockTree, type EncodedBlock,
+} from './span-blocks';
 
-const SCHEMA_VERSION = 7;
+const SCHEMA_VERSION = 8;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS spans (
-  span_key INTEGER PRIMARY KEY,
-  -- The trace's key in traces: an integer keeps span rows and the trace index small.
+-- A trace's spans from one piece of the source, in file order (span-blocks.ts): one insert per
+-- trace and piece instead of one per span. Never updated, only added (and cleared with everything
+-- else); AUTOINCREMENT: a block key, and so a file's span key, is never reused after a clear.
+CREATE TABLE IF NOT EXISTS span_blocks (
+  block_key INTEGER PRIMARY KEY AUTOINCREMENT,
   trace_key INTEGER NOT NULL,
-  span_id TEXT NOT NULL,
-  parent_span_id TEXT,
-  name TEXT NOT NULL,
-  span_type TEXT NOT NULL,
-  status TEXT NOT NULL,
-  start_us INTEGER,
-  end_us INTEGER,
-  model TEXT,
-  input_tokens INTEGER,
-  output_tokens INTEGER,
-  cost_usd REAL,
-  decision TEXT,
-  record_offset INTEGER NOT NULL,
-  record_length INTEGER NOT NULL,
-  record_line INTEGER NOT NULL,
-  record_index INTEGER NOT NULL,
-  format TEXT NOT NULL,
-  -- Typed criterion spans: 0 read from the source, 1 synthesised from its Grade's criteria; NULL for any other span.
-  criterion INTEGER
+  first_offset INTEGER NOT NULL,
+  first_index INTEGER NOT NULL,
+  last_offset INTEGER NOT NULL,
+  last_index INTEGER NOT NULL,
+  span_count INTEGER NOT NULL,
+  conversation_count INTEGER NOT NULL,
+  -- JSON: the tree columns (BlockTree) and the field rows (BlockFields[]).
+  tree TEXT NOT NULL,
+  fields TEXT NOT NULL
 );
--- In file order within a trace: a session's tree is read straight off this index.
-CREATE INDEX IF NOT EXISTS spans_by_trace ON spans (trace_key, record_offset, record_index);
+CREATE INDEX IF NOT EXISTS span_blocks_by_trace ON span_blocks (trace_key, first_offset, first_index);
+-- Spans whose source numbers them (a run database's rows): where each one is. A file's spans
+-- are numbered by their block instead (blockSpanKey).
+CREATE TABLE IF NOT EXISTS span_keys (
+  span_key INTEGER PRIMARY KEY,
+  block_key INTEGER NOT NULL,
+  position INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS traces (
   trace_key INTEGER PRIMARY KEY,
   trace_id TEXT NOT NULL UNIQUE,
@@ -253,35 +256,38 @@ const SORT_COLUMNS: Record<SessionSortKey, string> = {
 };
 
 const TRACE_ID_KEY_SOURCE = 'trace id';
-const SPAN_COLUMNS = 20;
 const KEYS_PER_SELECT = 400;
-const SPANS_PER_INSERT = 16;
 
-/** A span's values in the column order of the spans insert. */
-function pushSpanColumns(into: unknown[], span: IndexableSpan, traceKey: number): void {
-  into.push(
-    // NULL lets SQLite number the span (files); a store's spans bring keys that survive re-reads.
-    span.spanKey ?? null,
-    traceKey,
-    span.spanId,
-    span.parentSpanId,
-    span.name,
-    span.spanType,
-    span.status,
-    span.startUs,
-    span.endUs,
-    span.model,
-    span.inputTokens,
-    span.outputTokens,
-    span.costUsd,
-    span.decision,
-    span.recordOffset,
-    span.recordLength,
-    span.recordLine,
-    span.recordIndex,
-    span.format,
-    span.criterion === null ? null : span.criterion === 'synthesized' ? 1 : 0,
-  );
+/** A batch's spans grouped by trace, each trace's already encoded as blocks. */
+export interface PreparedSpans {
+  spans: IndexableSpan[];
+  byTrace: Map<string, { spans: IndexableSpan[]; blocks: EncodedBlock[] }>;
+}
+
+/**
+ * Groups spans by trace and encodes each trace's blocks: the part of a batch that needs no
+ * database, so an index worker does it before taking its turn to write.
+ */
+export function prepareSpans(spans: IndexableSpan[]): PreparedSpans {
+  const grouped = new Map<string, IndexableSpan[]>();
+  for (const span of spans) {
+    let list = grouped.get(span.traceId);
+    if (!list) grouped.set(span.traceId, (list = []));
+    list.push(span);
+  }
+  const byTrace = new Map<string, { spans: IndexableSpan[]; blocks: EncodedBlock[] }>();
+  for (const [traceId, list] of grouped) byTrace.set(traceId, { spans: list, blocks: encodeSpanBlocks(list) });
+  return { spans, byTrace };
+}
+
+/** A span read back from its block. */
+interface FoundSpan {
+  key: number;
+  tree: BlockTree;
+  position: number;
+  fields: BlockFields;
+  traceId: string;
+  sessionId: string;
 }
 
 function minNullable(a: number | null, b: number | null): number | null {
@@ -373,9 +379,8 @@ function toSessionSummary(sourceId: string, row: SessionRow): SessionSummary {
 
 export class IndexDb {
   private readonly db: Database.Database;
-  private readonly insertSpan: Database.Statement;
-  /** Inserts SPANS_PER_INSERT spans at once: far fewer calls into SQLite than one per span. */
-  private readonly insertSpanGroup: Database.Statement;
+  private readonly insertBlock: Database.Statement;
+  private readonly insertSpanKey: Database.Statement;
   private readonly upsertTrace: Database.Statement;
   private readonly upsertSession: Database.Statement;
   private readonly deleteSession: Database.Statement;
@@ -395,18 +400,15 @@ export class IndexDb {
     const version = this.getMeta('schema_version');
     if (version !== null && version !== String(SCHEMA_VERSION)) {
       // An index written by another version of Tracelight: rebuild it from the source.
-      this.db.exec('DROP TABLE IF EXISTS spans; DROP TABLE IF EXISTS traces; DROP TABLE IF EXISTS sessions; DROP TABLE IF EXISTS errors; DROP TABLE IF EXISTS logs; DROP TABLE IF EXISTS pieces; DELETE FROM meta;');
+      this.db.exec('DROP TABLE IF EXISTS spans; DROP TABLE IF EXISTS span_blocks; DROP TABLE IF EXISTS span_keys; DROP TABLE IF EXISTS traces; DROP TABLE IF EXISTS sessions; DROP TABLE IF EXISTS errors; DROP TABLE IF EXISTS logs; DROP TABLE IF EXISTS pieces; DELETE FROM meta;');
       this.db.exec(SCHEMA);
     }
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-    const insertSpans = (rows: number) =>
-      this.db.prepare(
-        `INSERT INTO spans (span_key, trace_key, span_id, parent_span_id, name, span_type, status, start_us, end_us, model,
-           input_tokens, output_tokens, cost_usd, decision, record_offset, record_length, record_line, record_index, format, criterion)
-         VALUES ${new Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      );
-    this.insertSpan = insertSpans(1);
-    this.insertSpanGroup = insertSpans(SPANS_PER_INSERT);
+    this.insertBlock = this.db.prepare(
+      `INSERT INTO span_blocks (trace_key, first_offset, first_index, last_offset, last_index, span_count, conversation_count, tree, fields)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertSpanKey = this.db.prepare('INSERT OR REPLACE INTO span_keys (span_key, block_key, position) VALUES (?, ?, ?)');
     this.upsertTrace = this.db.prepare(
       `INSERT OR REPLACE INTO traces (trace_key, trace_id, session_id, session_key_source, start_us, end_us, span_count, error_count,
          denial_count, hitl_count, input_tokens, output_tokens, cost_usd, open_count, models, run_status, tags, meta)
@@ -480,7 +482,7 @@ export class IndexDb {
 
   /** Removes every span, trace, session and error (the file was truncated or replaced). */
   clear(): void {
-    this.db.exec("DELETE FROM spans; DELETE FROM traces; DELETE FROM sessions; DELETE FROM errors; DELETE FROM logs; DELETE FROM pieces; DELETE FROM meta WHERE key != 'schema_version';");
+    this.db.exec("DELETE FROM span_blocks; DELETE FROM span_keys; DELETE FROM traces; DELETE FROM sessions; DELETE FROM errors; DELETE FROM logs; DELETE FROM pieces; DELETE FROM meta WHERE key != 'schema_version';");
   }
 
   /**
@@ -488,13 +490,14 @@ export class IndexDb {
    * parallel writers queue instead of failing), records the piece, and updates trace and
    * session aggregates and the counters.
    */
-  addBatch(spans: IndexableSpan[], errors: Omit<SourceError, 'sourceId'>[], piece: PieceRange, logs: IndexableLog[] = []): BatchResult {
-    const run = this.db.transaction(() => this.addBatchInTransaction(spans, errors, piece, logs));
+  addBatch(spans: IndexableSpan[] | PreparedSpans, errors: Omit<SourceError, 'sourceId'>[], piece: PieceRange, logs: IndexableLog[] = []): BatchResult {
+    const prepared = Array.isArray(spans) ? prepareSpans(spans) : spans;
+    const run = this.db.transaction(() => this.addBatchInTransaction(prepared, errors, piece, logs));
     return run.immediate();
   }
 
   private addBatchInTransaction(
-    spans: IndexableSpan[],
+    { spans, byTrace }: PreparedSpans,
     errors: Omit<SourceError, 'sourceId'>[],
     piece: PieceRange,
     logs: IndexableLog[],
@@ -507,19 +510,12 @@ export class IndexDb {
     for (const span of spans) if (span.criterion === 'synthesized') synthesized++;
     const result: BatchResult = { gained: new Map(), spans: spans.length - synthesized, traces: 0, sessions: 0, errors: errors.length, logs: logs.length };
 
-    const byTrace = new Map<string, IndexableSpan[]>();
-    for (const span of spans) {
-      let list = byTrace.get(span.traceId);
-      if (!list) byTrace.set(span.traceId, (list = []));
-      list.push(span);
-    }
-
     // Traces first: a new trace gets its key here, and spans are written with it.
     const touchedSessions = new Set<string>();
     const existingTraces = new Map<string, TraceRow>();
     for (const row of this.selectWhereIn<TraceRow>('SELECT * FROM traces WHERE trace_id IN', [...byTrace.keys()])) existingTraces.set(row.trace_id, row);
     const traceKeys = new Map<string, number>();
-    for (const [traceId, list] of byTrace) {
+    for (const [traceId, { spans: list }] of byTrace) {
       const existing = existingTraces.get(traceId);
       if (!existing) result.traces++;
       const row: TraceRow = existing ?? {
@@ -587,17 +583,17 @@ export class IndexDb {
       result.gained.set(row.session_id, gain);
     }
 
-    const group: unknown[] = [];
-    let grouped = 0;
-    for (const span of spans) {
-      pushSpanColumns(group, span, traceKeys.get(span.traceId)!);
-      if (++grouped === SPANS_PER_INSERT) {
-        this.insertSpanGroup.run(group);
-        group.length = 0;
-        grouped = 0;
+    for (const [traceId, { blocks }] of byTrace) {
+      const traceKey = traceKeys.get(traceId)!;
+      for (const block of blocks) {
+        const written = this.insertBlock.run(
+          traceKey, block.firstOffset, block.firstIndex, block.lastOffset, block.lastIndex, block.spanCount, block.conversationCount, block.tree, block.fields,
+        );
+        if (!block.keys) continue;
+        const blockKey = Number(written.lastInsertRowid);
+        block.keys.forEach((key, position) => this.insertSpanKey.run(key, blockKey, position));
       }
     }
-    for (let i = 0; i < group.length; i += SPAN_COLUMNS) this.insertSpan.run(group.slice(i, i + SPAN_COLUMNS));
 
     result.sessions += this.recomputeSessions([...touchedSessions]);
     this.insertPiece.run(piece.offset, piece.endOffset, piece.endLine);
@@ -610,7 +606,7 @@ export class IndexDb {
   }
 
   /** Rows of `sqlPrefix (?, ?, …)` for many keys, read a few hundred keys per statement. */
-  private selectWhereIn<T>(sqlPrefix: string, keys: readonly string[]): T[] {
+  private selectWhereIn<T>(sqlPrefix: string, keys: readonly (string | number)[]): T[] {
     const rows: T[] = [];
     for (let start = 0; start < keys.length; start += KEYS_PER_SELECT) {
       const chunk = keys.slice(start, start + KEYS_PER_SELECT);
@@ -717,7 +713,7 @@ export class IndexDb {
 
   /**
    * What the span tree of a session (or of one of its traces) needs, in file order (traces
-   * by start): four columns, read as raw arrays off the trace index.
+   * by start), read off the tree columns of the traces' blocks.
    */
   querySessionTreeSpans(sessionId: string, traceId?: string): SpanTreeRow[] {
     const traces = (
@@ -725,18 +721,55 @@ export class IndexDb {
         ? this.statement('SELECT trace_key, trace_id FROM traces WHERE trace_id = ? AND session_id = ?').raw().all(traceId, sessionId)
         : this.statement('SELECT trace_key, trace_id FROM traces WHERE session_id = ? ORDER BY start_us, trace_id').raw().all(sessionId)
     ) as [number, string][];
-    const select = this
-      .statement('SELECT span_key, span_id, parent_span_id, start_us, criterion FROM spans WHERE trace_key = ? ORDER BY record_offset, record_index')
-      .raw();
     const spans: SpanTreeRow[] = [];
     for (const [traceKey, id] of traces) {
-      // Iterated, not read whole: each raw row dies at once instead of surviving (and being
-      // copied by) the collections a 100,000-row array would live through.
-      for (const row of select.iterate(traceKey) as IterableIterator<[number, string, string | null, number | null, 0 | 1 | null]>) {
-        spans.push({ spanKey: row[0], traceId: id, spanId: row[1], parentSpanId: row[2], startUs: row[3], criterion: row[4] });
+      const blocks = this
+        .statement('SELECT block_key, first_offset, first_index, last_offset, last_index, tree FROM span_blocks WHERE trace_key = ? ORDER BY first_offset, first_index')
+        .raw()
+        .all(traceKey) as [number, number, number, number, number, string][];
+      let isInterleaved = false;
+      for (let b = 1; b < blocks.length && !isInterleaved; b++) isInterleaved = compareFileOrder(blocks[b - 1][3], blocks[b - 1][4], blocks[b][1], blocks[b][2]) > 0;
+      if (isInterleaved) {
+        spans.push(...this.readInterleavedTrace(traceKey, id));
+        continue;
+      }
+      for (const [blockKey, , , , , text] of blocks) {
+        const tree = JSON.parse(text) as BlockTree;
+        for (let position = 0; position < tree.ids.length; position++) {
+          spans.push({
+            spanKey: blockSpanKey(blockKey, position, tree),
+            traceId: id,
+            spanId: tree.ids[position],
+            parentSpanId: tree.parents[position],
+            startUs: tree.starts[position],
+            criterion: tree.criteria?.[position] ?? null,
+          });
+        }
       }
     }
     return spans;
+  }
+
+  /**
+   * A trace whose blocks overlap in file order (a run database's batches may interleave rows;
+   * a file's pieces never do): its spans sorted into file order from their fields.
+   */
+  private readInterleavedTrace(traceKey: number, traceId: string): SpanTreeRow[] {
+    const blocks = this.statement('SELECT block_key, tree, fields FROM span_blocks WHERE trace_key = ?').raw().all(traceKey) as [number, string, string][];
+    const spans: { row: SpanTreeRow; offset: number; index: number }[] = [];
+    for (const [blockKey, treeText, fieldsText] of blocks) {
+      const tree = JSON.parse(treeText) as BlockTree;
+      const fields = JSON.parse(fieldsText) as BlockFields[];
+      for (let position = 0; position < tree.ids.length; position++) {
+        spans.push({
+          row: { spanKey: blockSpanKey(blockKey, position, tree), traceId, spanId: tree.ids[position], parentSpanId: tree.parents[position], startUs: tree.starts[position], criterion: tree.criteria?.[position] ?? null },
+          offset: fields[position][RECORD_OFFSET],
+          index: fields[position][RECORD_INDEX],
+        });
+      }
+    }
+    spans.sort((a, b) => compareFileOrder(a.offset, a.index, b.offset, b.index));
+    return spans.map(({ row }) => row);
   }
 
   /**
@@ -744,16 +777,28 @@ export class IndexDb {
    * order (ties: file order), at most `limit`, and how many there are in all.
    */
   queryConversationSpans(sessionId: string, traceId: string | undefined, limit: number): { spanKeys: number[]; total: number } {
-    const where = `FROM spans s JOIN traces t ON t.trace_key = s.trace_key
-       WHERE t.session_id = @sessionId ${traceId !== undefined ? 'AND t.trace_id = @traceId' : ''}
-         AND s.format = 'typed-agent' AND s.span_type IN ('message', 'llm', 'tool')`;
-    const params = { sessionId, traceId: traceId ?? null, limit };
-    const total = (this.statement(`SELECT count(*) AS n ${where}`).get(params) as { n: number }).n;
-    const spanKeys = this
-      .statement(`SELECT s.span_key ${where} ORDER BY s.start_us IS NULL, s.start_us, s.record_offset, s.record_index LIMIT @limit`)
-      .pluck()
-      .all(params) as number[];
-    return { spanKeys, total };
+    const blocks = this
+      .statement(
+        `SELECT b.block_key, b.tree, b.fields FROM span_blocks b JOIN traces t ON t.trace_key = b.trace_key
+         WHERE t.session_id = @sessionId ${traceId !== undefined ? 'AND t.trace_id = @traceId' : ''} AND b.conversation_count > 0`,
+      )
+      .raw()
+      .all({ sessionId, traceId: traceId ?? null }) as [number, string, string][];
+    const found: { key: number; startUs: number | null; fields: BlockFields }[] = [];
+    for (const [blockKey, treeText, fieldsText] of blocks) {
+      const tree = JSON.parse(treeText) as BlockTree;
+      (JSON.parse(fieldsText) as BlockFields[]).forEach((fields, position) => {
+        if (isConversationSpan(fields)) found.push({ key: blockSpanKey(blockKey, position, tree), startUs: tree.starts[position], fields });
+      });
+    }
+    // Start order, spans without a start last; ties in file order.
+    found.sort((a, b) => {
+      const startA = a.startUs ?? Infinity;
+      const startB = b.startUs ?? Infinity;
+      if (startA !== startB) return startA < startB ? -1 : 1;
+      return compareFileOrder(a.fields[RECORD_OFFSET], a.fields[RECORD_INDEX], b.fields[RECORD_OFFSET], b.fields[RECORD_INDEX]);
+    });
+    return { spanKeys: found.slice(0, limit).map(({ key }) => key), total: found.length };
   }
 
   /** The time span of a session (or one of its traces): earliest start, latest end or start. */
@@ -769,19 +814,59 @@ export class IndexDb {
   /** The list fields of some spans, by key (a window of the waterfall). */
   querySpanRows(spanKeys: readonly number[]): Map<number, IndexedSpanRow> {
     const rows = new Map<number, IndexedSpanRow>();
-    for (let start = 0; start < spanKeys.length; start += 500) {
-      const keys = spanKeys.slice(start, start + 500);
-      const found = this
-        .statement(
-          `SELECT s.span_key AS spanKey, t.trace_id AS traceId, s.span_id AS spanId, s.parent_span_id AS parentSpanId, s.name,
-             s.span_type AS spanType, s.status, s.start_us AS startUs, s.end_us AS endUs, s.model, s.input_tokens AS inputTokens,
-             s.output_tokens AS outputTokens, s.decision
-           FROM spans s JOIN traces t ON t.trace_key = s.trace_key WHERE s.span_key IN (${keys.map(() => '?').join(',')})`,
-        )
-        .all(...keys) as IndexedSpanRow[];
-      for (const row of found) rows.set(row.spanKey, row);
+    for (const { key, tree, position, fields, traceId } of this.findSpans(spanKeys)) {
+      rows.set(key, {
+        spanKey: key,
+        traceId,
+        spanId: tree.ids[position],
+        parentSpanId: tree.parents[position],
+        name: fields[NAME],
+        spanType: fields[SPAN_TYPE],
+        status: fields[STATUS],
+        startUs: tree.starts[position],
+        endUs: fields[END_US],
+        model: fields[MODEL],
+        inputTokens: fields[INPUT_TOKENS],
+        outputTokens: fields[OUTPUT_TOKENS],
+        decision: fields[DECISION],
+      });
     }
     return rows;
+  }
+
+  /** Spans by key, each with its trace and session; unknown keys are left out. */
+  private findSpans(spanKeys: readonly number[]): FoundSpan[] {
+    // Where each span is: a source's own keys are looked up, a file's are computed.
+    const positions = new Map<number, { blockKey: number; position: number }>();
+    const hasOwnKeys = this.statement('SELECT EXISTS (SELECT 1 FROM span_keys)').pluck().get() === 1;
+    if (hasOwnKeys) {
+      const keyed = this.selectWhereIn<{ span_key: number; block_key: number; position: number }>(
+        'SELECT span_key, block_key, position FROM span_keys WHERE span_key IN',
+        spanKeys,
+      );
+      for (const { span_key: key, block_key: blockKey, position } of keyed) positions.set(key, { blockKey, position });
+    } else {
+      for (const key of spanKeys) {
+        const location = locateFileSpanKey(key);
+        if (location) positions.set(key, location);
+      }
+    }
+    const blockKeys = [...new Set([...positions.values()].map(({ blockKey }) => blockKey))];
+    const blocks = new Map<number, { tree: BlockTree; fields: BlockFields[]; traceId: string; sessionId: string }>();
+    const rows = this.selectWhereIn<{ block_key: number; tree: string; fields: string; trace_id: string; session_id: string }>(
+      'SELECT b.block_key, b.tree, b.fields, t.trace_id, t.session_id FROM span_blocks b JOIN traces t ON t.trace_key = b.trace_key WHERE b.block_key IN',
+      blockKeys,
+    );
+    for (const row of rows) {
+      blocks.set(row.block_key, { tree: JSON.parse(row.tree) as BlockTree, fields: JSON.parse(row.fields) as BlockFields[], traceId: row.trace_id, sessionId: row.session_id });
+    }
+    const found: FoundSpan[] = [];
+    for (const [key, { blockKey, position }] of positions) {
+      const block = blocks.get(blockKey);
+      if (!block || position >= block.tree.ids.length || blockSpanKey(blockKey, position, block.tree) !== key) continue;
+      found.push({ key, tree: block.tree, position, fields: block.fields[position], traceId: block.traceId, sessionId: block.sessionId });
+    }
+    return found;
   }
 
   /** Log records written inside one span, in time order. */
@@ -795,15 +880,20 @@ export class IndexDb {
 
   /** Where a span's record is in the file, and which session it belongs to. */
   getSpanLocation(spanKey: number): (SpanLocation & { sessionId: string }) | null {
-    const row = this
-      .statement(
-        `SELECT s.span_key AS spanKey, t.trace_id AS traceId, s.span_id AS spanId, s.record_offset AS recordOffset,
-           s.record_length AS recordLength, s.record_line AS recordLine, s.record_index AS recordIndex, s.format,
-           t.session_id AS sessionId
-         FROM spans s JOIN traces t ON t.trace_key = s.trace_key WHERE s.span_key = ?`,
-      )
-      .get(spanKey) as (SpanLocation & { sessionId: string }) | undefined;
-    return row ?? null;
+    const [found] = this.findSpans([spanKey]);
+    if (!found) return null;
+    const { key, tree, position, fields, traceId, sessionId } = found;
+    return {
+      spanKey: key,
+      traceId,
+      spanId: tree.ids[position],
+      recordOffset: fields[RECORD_OFFSET],
+      recordLength: fields[RECORD_LENGTH],
+      recordLine: fields[RECORD_LINE],
+      recordIndex: fields[RECORD_INDEX],
+      format: fields[FORMAT],
+      sessionId,
+    };
   }
 
   /**
