@@ -15,8 +15,8 @@
  * recorded as a moment) is given after what it scores, so it is never flagged outside its parent.
  */
 import type { WaterfallQuery, WaterfallRow, WaterfallWindow } from '../shared/contract/wire-types';
-import { buildSpanTree, flattenSpanTree, type FlatRows, type SpanTree, type SpanTreeInput } from '../shared/model/span-tree';
-import type { IndexDb, IndexedSpanRow, SpanTreeRow } from './index/index-db';
+import { buildSpanTree, childCount, flattenSpanTree, type FlatRows, type SpanTree, type SpanTreeColumns } from '../shared/model/span-tree';
+import type { IndexDb, IndexedSpanRow, SessionSpans } from './index/index-db';
 
 const TREE_CACHE_SIZE = 4;
 /** Float-derived times drift by a microsecond (FORMATS.md §11.9): not skew. */
@@ -26,7 +26,7 @@ export const MAX_WINDOW_ROWS = 2000;
 interface CachedTree {
   sessionId: string;
   version: number;
-  spans: SpanTreeRow[];
+  spans: SessionSpans;
   /** Spans of the source in the tree (synthesised criteria not counted). */
   spanCount: number;
   tree: SpanTree;
@@ -43,33 +43,46 @@ interface CachedTree {
 }
 
 /** Leaves out synthesised criteria whose Grade (their parent) has a real criterion child. */
-export function hideSupersededCriteria<T extends Pick<SpanTreeRow, 'traceId' | 'parentSpanId' | 'criterion'>>(spans: T[]): T[] {
-  let hasSynthesized = false;
+export function hideSupersededCriteria(spans: SessionSpans): SessionSpans {
+  const { criteria } = spans;
+  if (criteria === null || !criteria.includes(1)) return spans;
   const gradesWithReal = new Set<string>();
-  for (const span of spans) {
-    if (span.criterion === 1) hasSynthesized = true;
-    else if (span.criterion === 0 && span.parentSpanId !== null) gradesWithReal.add(`${span.traceId}\u0000${span.parentSpanId}`);
-  }
-  if (!hasSynthesized || gradesWithReal.size === 0) return spans;
-  return spans.filter((span) => span.criterion !== 1 || !gradesWithReal.has(`${span.traceId}\u0000${span.parentSpanId}`));
+  criteria.forEach((criterion, i) => {
+    const parentId = spans.parentIds[i];
+    if (criterion === 0 && parentId !== null) gradesWithReal.add(`${spans.traceIds[i]}\u0000${parentId}`);
+  });
+  if (gradesWithReal.size === 0) return spans;
+  const kept: number[] = [];
+  criteria.forEach((criterion, i) => {
+    if (criterion !== 1 || !gradesWithReal.has(`${spans.traceIds[i]}\u0000${spans.parentIds[i]}`)) kept.push(i);
+  });
+  return {
+    keys: kept.map((i) => spans.keys[i]),
+    traceIds: kept.map((i) => spans.traceIds[i]),
+    spanIds: kept.map((i) => spans.spanIds[i]),
+    parentIds: kept.map((i) => spans.parentIds[i]),
+    starts: kept.map((i) => spans.starts[i]),
+    criteria: kept.map((i) => criteria[i]),
+  };
 }
 
 /**
  * Hangs each trace's parentless spans under the span that stands for the trace (its id is the
  * trace id), when there is one; the spans are otherwise returned as they are.
  */
-export function adoptByTraceRoots<T extends SpanTreeInput>(spans: T[]): T[] {
+export function adoptByTraceRoots<T extends SpanTreeColumns>(spans: T): T {
+  const { traceIds, spanIds, parentIds } = spans;
   let traceRoots: Set<string> | null = null;
-  for (const span of spans) if (span.parentSpanId === null && span.spanId === span.traceId) (traceRoots ??= new Set()).add(span.traceId);
+  for (let i = 0; i < spanIds.length; i++) if (parentIds[i] === null && spanIds[i] === traceIds[i]) (traceRoots ??= new Set()).add(traceIds[i]);
   if (traceRoots === null) return spans;
   const roots = traceRoots;
-  return spans.map((span) => (span.parentSpanId === null && span.spanId !== span.traceId && roots.has(span.traceId) ? { ...span, parentSpanId: span.traceId } : span));
+  return { ...spans, parentIds: parentIds.map((parentId, i) => (parentId === null && spanIds[i] !== traceIds[i] && roots.has(traceIds[i]) ? traceIds[i] : parentId)) };
 }
 
 function indexOfKey(entry: CachedTree, spanKey: number): number | undefined {
   if (entry.indexByKey === null) {
     const indexByKey = new Map<number, number>();
-    entry.spans.forEach((span, i) => indexByKey.set(span.spanKey, i));
+    entry.spans.keys.forEach((key, i) => indexByKey.set(key, i));
     entry.indexByKey = indexByKey;
   }
   return entry.indexByKey.get(spanKey);
@@ -112,14 +125,14 @@ export class SessionTrees {
       return cached;
     }
     const spans = hideSupersededCriteria(this.readDb().querySessionTreeSpans(sessionId, traceId));
-    if (spans.length === 0) return null;
-    let spanCount = 0;
-    for (const span of spans) if (span.criterion !== 1) spanCount++;
+    if (spans.keys.length === 0) return null;
+    let spanCount = spans.keys.length;
+    if (spans.criteria) for (const criterion of spans.criteria) if (criterion === 1) spanCount--;
     const tree = buildSpanTree(adoptByTraceRoots(spans));
     const bounds = this.readDb().querySessionBounds(sessionId, traceId);
     let startUs = bounds.startUs ?? Infinity;
     let endUs = bounds.endUs ?? -Infinity;
-    for (let i = 0; i < spans.length; i++) {
+    for (let i = 0; i < spans.keys.length; i++) {
       const drawStart = tree.drawStartUs[i];
       if (drawStart < startUs) startUs = drawStart;
       if (drawStart > endUs) endUs = drawStart;
@@ -135,13 +148,13 @@ export class SessionTrees {
    * which reaches the end of its trace.
    */
   private drawEndUs(entry: CachedTree, index: number, fields: IndexedSpanRow): number | null {
-    const span = entry.spans[index];
-    const isTraceRoot = span.spanId === span.traceId && entry.tree.parent[index] === -1 && entry.tree.children[index].length > 0;
+    const traceId = entry.spans.traceIds[index];
+    const isTraceRoot = entry.spans.spanIds[index] === traceId && entry.tree.parent[index] === -1 && childCount(entry.tree, index) > 0;
     if (!isTraceRoot || fields.endUs === null || fields.endUs !== fields.startUs) return fields.endUs;
-    let traceEndUs = entry.traceEndUs.get(span.traceId);
+    let traceEndUs = entry.traceEndUs.get(traceId);
     if (traceEndUs === undefined) {
-      traceEndUs = this.readDb().querySessionBounds(entry.sessionId, span.traceId).endUs;
-      entry.traceEndUs.set(span.traceId, traceEndUs);
+      traceEndUs = this.readDb().querySessionBounds(entry.sessionId, traceId).endUs;
+      entry.traceEndUs.set(traceId, traceEndUs);
     }
     return traceEndUs !== null && traceEndUs > fields.endUs ? traceEndUs : fields.endUs;
   }
@@ -154,7 +167,8 @@ export class SessionTrees {
     parentFields: IndexedSpanRow | undefined,
     collapsed: Set<number>,
   ): WaterfallRow {
-    const span = entry.spans[index];
+    const spans = entry.spans;
+    const spanKey = spans.keys[index];
     const parent = entry.tree.parent[index];
     const startUs = entry.tree.drawStartUs[index];
     const drawEndUs = this.drawEndUs(entry, index, fields);
@@ -168,22 +182,22 @@ export class SessionTrees {
         startUs < parentStartUs - SKEW_TOLERANCE_US || (fields.endUs !== null && parentEndUs !== null && fields.endUs > parentEndUs + SKEW_TOLERANCE_US);
     }
     return {
-      spanKey: String(span.spanKey),
-      spanId: span.spanId,
-      traceId: span.traceId,
-      parentKey: parent === -1 ? null : String(entry.spans[parent].spanKey),
+      spanKey: String(spanKey),
+      spanId: spans.spanIds[index],
+      traceId: spans.traceIds[index],
+      parentKey: parent === -1 ? null : String(spans.keys[parent]),
       depth,
       name: fields.name,
       spanType: fields.spanType,
       status: fields.status,
       startUs,
       // A finished span written without any times is drawn as an instant, not as running.
-      endUs: drawEndUs ?? (span.startUs === null && fields.status !== 'unset' ? startUs : null),
-      childCount: entry.tree.children[index].length,
-      isCollapsed: collapsed.has(span.spanKey),
-      isOrphan: entry.tree.isOrphan[index],
+      endUs: drawEndUs ?? (spans.starts[index] === null && fields.status !== 'unset' ? startUs : null),
+      childCount: childCount(entry.tree, index),
+      isCollapsed: collapsed.has(spanKey),
+      isOrphan: entry.tree.isOrphan[index] === 1,
       isOutsideParent,
-      ...(span.criterion === 1 ? { isSynthesized: true } : {}),
+      ...(spans.criteria?.[index] === 1 ? { isSynthesized: true } : {}),
       decision: fields.decision,
       model: fields.model,
       inputTokens: fields.inputTokens,
@@ -198,7 +212,7 @@ export class SessionTrees {
     const collapsed = new Set((query.collapsedKeys ?? []).map(Number));
     const flatKey = [...collapsed].sort((a, b) => a - b).join(',');
     if (entry.flatKey !== flatKey || !entry.flat) {
-      entry.flat = flattenSpanTree(entry.tree, (i) => collapsed.has(entry.spans[i].spanKey));
+      entry.flat = flattenSpanTree(entry.tree, (i) => collapsed.has(entry.spans.keys[i]));
       entry.flatKey = flatKey;
       entry.rowOf = null;
     }
@@ -210,10 +224,10 @@ export class SessionTrees {
     const wanted = new Set<number>();
     for (let r = offset; r < end; r++) {
       const index = flat.order[r];
-      keys.push(entry.spans[index].spanKey);
-      wanted.add(entry.spans[index].spanKey);
+      keys.push(entry.spans.keys[index]);
+      wanted.add(entry.spans.keys[index]);
       const parent = entry.tree.parent[index];
-      if (parent !== -1) wanted.add(entry.spans[parent].spanKey);
+      if (parent !== -1) wanted.add(entry.spans.keys[parent]);
     }
     const fields = this.readDb().querySpanRows([...wanted]);
     const rows: WaterfallRow[] = [];
@@ -221,14 +235,14 @@ export class SessionTrees {
       const index = flat.order[r];
       const found = fields.get(keys[r - offset]);
       const parent = entry.tree.parent[index];
-      const parentFields = parent === -1 ? undefined : fields.get(entry.spans[parent].spanKey);
+      const parentFields = parent === -1 ? undefined : fields.get(entry.spans.keys[parent]);
       if (found) rows.push(this.toRow(entry, index, flat.depth[r], found, parentFields, collapsed));
     }
     let revealIndex: number | null = null;
     const revealAncestorKeys: string[] = [];
     const revealSpan = query.revealKey === undefined ? undefined : indexOfKey(entry, Number(query.revealKey));
     if (revealSpan !== undefined) {
-      for (let p = entry.tree.parent[revealSpan]; p !== -1; p = entry.tree.parent[p]) revealAncestorKeys.unshift(String(entry.spans[p].spanKey));
+      for (let p = entry.tree.parent[revealSpan]; p !== -1; p = entry.tree.parent[p]) revealAncestorKeys.unshift(String(entry.spans.keys[p]));
       entry.rowOf ??= buildRowIndex(flat);
       revealIndex = entry.rowOf.get(revealSpan) ?? null;
     }
@@ -241,7 +255,7 @@ export class SessionTrees {
     const index = entry ? indexOfKey(entry, spanKey) : undefined;
     if (!entry || index === undefined) return null;
     const parent = entry.tree.parent[index];
-    const parentKey = parent === -1 ? null : entry.spans[parent].spanKey;
+    const parentKey = parent === -1 ? null : entry.spans.keys[parent];
     const found = this.readDb().querySpanRows(parentKey === null ? [spanKey] : [spanKey, parentKey]);
     const fields = found.get(spanKey);
     if (!fields) return null;

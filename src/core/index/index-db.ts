@@ -140,15 +140,32 @@ export interface IndexedSpanRow {
   decision: Decision | null;
 }
 
-/** A span as the tree builder needs it (SpanTreeInput plus its key). */
-export interface SpanTreeRow {
-  spanKey: number;
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | null;
-  startUs: number | null;
-  /** A typed criterion: 0 read from the source, 1 synthesised from its Grade; null for other spans. */
-  criterion: 0 | 1 | null;
+/** A session's spans as the tree builder needs them (SpanTreeColumns plus keys and criteria), in file order. */
+export interface SessionSpans {
+  keys: number[];
+  traceIds: string[];
+  spanIds: string[];
+  parentIds: (string | null)[];
+  starts: (number | null)[];
+  /** Typed criteria: 0 read from the source, 1 synthesised from its Grade; null for other spans. Null when no span is one. */
+  criteria: (0 | 1 | null)[] | null;
+}
+
+/** No spans yet. */
+export function emptySessionSpans(): SessionSpans {
+  return { keys: [], traceIds: [], spanIds: [], parentIds: [], starts: [], criteria: null };
+}
+
+/** Appends span `position` of a block's tree columns. */
+function pushTreeSpan(into: SessionSpans, tree: BlockTree, blockKey: number, position: number, traceId: string): void {
+  const criterion = tree.criteria?.[position] ?? null;
+  if (criterion !== null && into.criteria === null) into.criteria = new Array<0 | 1 | null>(into.keys.length).fill(null);
+  into.keys.push(blockSpanKey(blockKey, position, tree));
+  into.traceIds.push(traceId);
+  into.spanIds.push(tree.ids[position]);
+  into.parentIds.push(tree.parents[position]);
+  into.starts.push(tree.starts[position]);
+  into.criteria?.push(criterion);
 }
 
 export interface SpanLocation {
@@ -715,13 +732,13 @@ export class IndexDb {
    * What the span tree of a session (or of one of its traces) needs, in file order (traces
    * by start), read off the tree columns of the traces' blocks.
    */
-  querySessionTreeSpans(sessionId: string, traceId?: string): SpanTreeRow[] {
+  querySessionTreeSpans(sessionId: string, traceId?: string): SessionSpans {
     const traces = (
       traceId !== undefined
         ? this.statement('SELECT trace_key, trace_id FROM traces WHERE trace_id = ? AND session_id = ?').raw().all(traceId, sessionId)
         : this.statement('SELECT trace_key, trace_id FROM traces WHERE session_id = ? ORDER BY start_us, trace_id').raw().all(sessionId)
     ) as [number, string][];
-    const spans: SpanTreeRow[] = [];
+    const spans = emptySessionSpans();
     for (const [traceKey, id] of traces) {
       const blocks = this
         .statement('SELECT block_key, first_offset, first_index, last_offset, last_index, tree FROM span_blocks WHERE trace_key = ? ORDER BY first_offset, first_index')
@@ -730,21 +747,12 @@ export class IndexDb {
       let isInterleaved = false;
       for (let b = 1; b < blocks.length && !isInterleaved; b++) isInterleaved = compareFileOrder(blocks[b - 1][3], blocks[b - 1][4], blocks[b][1], blocks[b][2]) > 0;
       if (isInterleaved) {
-        spans.push(...this.readInterleavedTrace(traceKey, id));
+        this.readInterleavedTrace(traceKey, id, spans);
         continue;
       }
       for (const [blockKey, , , , , text] of blocks) {
         const tree = JSON.parse(text) as BlockTree;
-        for (let position = 0; position < tree.ids.length; position++) {
-          spans.push({
-            spanKey: blockSpanKey(blockKey, position, tree),
-            traceId: id,
-            spanId: tree.ids[position],
-            parentSpanId: tree.parents[position],
-            startUs: tree.starts[position],
-            criterion: tree.criteria?.[position] ?? null,
-          });
-        }
+        for (let position = 0; position < tree.ids.length; position++) pushTreeSpan(spans, tree, blockKey, position, id);
       }
     }
     return spans;
@@ -752,24 +760,20 @@ export class IndexDb {
 
   /**
    * A trace whose blocks overlap in file order (a run database's batches may interleave rows;
-   * a file's pieces never do): its spans sorted into file order from their fields.
+   * a file's pieces never do): its spans appended in file order, sorted by their fields.
    */
-  private readInterleavedTrace(traceKey: number, traceId: string): SpanTreeRow[] {
+  private readInterleavedTrace(traceKey: number, traceId: string, into: SessionSpans): void {
     const blocks = this.statement('SELECT block_key, tree, fields FROM span_blocks WHERE trace_key = ?').raw().all(traceKey) as [number, string, string][];
-    const spans: { row: SpanTreeRow; offset: number; index: number }[] = [];
+    const spans: { tree: BlockTree; blockKey: number; position: number; offset: number; index: number }[] = [];
     for (const [blockKey, treeText, fieldsText] of blocks) {
       const tree = JSON.parse(treeText) as BlockTree;
       const fields = JSON.parse(fieldsText) as BlockFields[];
       for (let position = 0; position < tree.ids.length; position++) {
-        spans.push({
-          row: { spanKey: blockSpanKey(blockKey, position, tree), traceId, spanId: tree.ids[position], parentSpanId: tree.parents[position], startUs: tree.starts[position], criterion: tree.criteria?.[position] ?? null },
-          offset: fields[position][RECORD_OFFSET],
-          index: fields[position][RECORD_INDEX],
-        });
+        spans.push({ tree, blockKey, position, offset: fields[position][RECORD_OFFSET], index: fields[position][RECORD_INDEX] });
       }
     }
     spans.sort((a, b) => compareFileOrder(a.offset, a.index, b.offset, b.index));
-    return spans.map(({ row }) => row);
+    for (const { tree, blockKey, position } of spans) pushTreeSpan(into, tree, blockKey, position, traceId);
   }
 
   /**

@@ -8,8 +8,6 @@
  * parent of their children; cycles are broken by making the first unreachable span a root;
  * siblings are ordered by start time, ties by file order.
  */
-const NO_CHILDREN: number[] = Object.freeze([]) as unknown as number[];
-
 export interface SpanTreeInput {
   traceId: string;
   spanId: string;
@@ -17,17 +15,40 @@ export interface SpanTreeInput {
   startUs: number | null;
 }
 
+/**
+ * The spans of a tree as columns, one entry per span in file order: a 100,000-span session is
+ * four arrays rather than 100,000 objects (building a tree is on the way to a session's first
+ * window, so what it allocates counts).
+ */
+export interface SpanTreeColumns {
+  traceIds: readonly string[];
+  spanIds: readonly string[];
+  parentIds: readonly (string | null)[];
+  starts: readonly (number | null)[];
+}
+
+/** Columns of spans held as objects. */
+export function toSpanTreeColumns(spans: readonly SpanTreeInput[]): SpanTreeColumns {
+  return {
+    traceIds: spans.map((span) => span.traceId),
+    spanIds: spans.map((span) => span.spanId),
+    parentIds: spans.map((span) => span.parentSpanId),
+    starts: spans.map((span) => span.startUs),
+  };
+}
+
 export interface SpanTree {
   /** Indices of root spans, in display order. */
   roots: number[];
-  /** Children of each span, in display order. */
-  children: number[][];
+  /** The children of span i are childList[childStart[i]] .. childList[childStart[i + 1] - 1], in display order. */
+  childStart: Int32Array;
+  childList: Int32Array;
   /** The parent index of each span, or -1 for roots. */
-  parent: number[];
-  /** Parent id set but not found (or part of a cycle). */
-  isOrphan: boolean[];
+  parent: Int32Array;
+  /** 1: parent id set but not found (or part of a cycle). */
+  isOrphan: Uint8Array;
   /** Start used for drawing: its own, else its parent's (§11.7), else the earliest start. */
-  drawStartUs: number[];
+  drawStartUs: Float64Array;
 }
 
 export interface FlatRows {
@@ -37,41 +58,70 @@ export interface FlatRows {
   depth: number[];
 }
 
-/** Builds the tree of `spans` (file order). */
-export function buildSpanTree(spans: readonly SpanTreeInput[]): SpanTree {
-  const count = spans.length;
-  // trace id -> span id -> index of its first span (no key strings built per span).
+/** How many children span `index` has. */
+export function childCount(tree: SpanTree, index: number): number {
+  return tree.childStart[index + 1] - tree.childStart[index];
+}
+
+/** The first span of each id, per trace: one map when the spans share one trace (a big session usually does). */
+function indexIds(columns: SpanTreeColumns): (traceId: string, spanId: string) => number | undefined {
+  const { traceIds, spanIds } = columns;
+  const count = spanIds.length;
+  let isOneTrace = true;
+  for (let i = 1; i < count && isOneTrace; i++) isOneTrace = traceIds[i] === traceIds[0];
+  if (isOneTrace) {
+    const byId = new Map<string, number>();
+    for (let i = count - 1; i >= 0; i--) byId.set(spanIds[i], i); // backwards: the first of duplicates wins
+    return (_traceId, spanId) => byId.get(spanId);
+  }
   const byTrace = new Map<string, Map<string, number>>();
   for (let i = 0; i < count; i++) {
-    let byId = byTrace.get(spans[i].traceId);
-    if (!byId) byTrace.set(spans[i].traceId, (byId = new Map()));
-    if (!byId.has(spans[i].spanId)) byId.set(spans[i].spanId, i);
+    let byId = byTrace.get(traceIds[i]);
+    if (!byId) byTrace.set(traceIds[i], (byId = new Map()));
+    if (!byId.has(spanIds[i])) byId.set(spanIds[i], i);
   }
-  const parent = new Array<number>(count).fill(-1);
-  const isOrphan = new Array<boolean>(count).fill(false);
-  // Most spans are leaves: they share one empty list instead of owning one each.
-  const children: number[][] = new Array<number[]>(count).fill(NO_CHILDREN);
-  for (let i = 0; i < count; i++) {
-    const parentId = spans[i].parentSpanId;
-    if (parentId === null) continue;
-    const p = byTrace.get(spans[i].traceId)!.get(parentId);
-    if (p === undefined || p === i) {
-      isOrphan[i] = true;
-      continue;
-    }
-    parent[i] = p;
-    if (children[p] === NO_CHILDREN) children[p] = [i];
-    else children[p].push(i);
-  }
+  return (traceId, spanId) => byTrace.get(traceId)!.get(spanId);
+}
 
-  // Break cycles: every span must be reachable from a root.
+/** Children lists of `parent` as one array, each list in index (file) order. */
+function groupChildren(parent: Int32Array): { childStart: Int32Array; childList: Int32Array } {
+  const count = parent.length;
+  const childStart = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) if (parent[i] !== -1) childStart[parent[i] + 1]++;
+  for (let i = 0; i < count; i++) childStart[i + 1] += childStart[i];
+  const childList = new Int32Array(childStart[count]);
+  const next = childStart.slice(0, count);
+  for (let i = 0; i < count; i++) if (parent[i] !== -1) childList[next[parent[i]]++] = i;
+  return { childStart, childList };
+}
+
+/** Builds the tree of spans given as columns in file order. */
+export function buildSpanTree(columns: SpanTreeColumns): SpanTree {
+  const { traceIds, parentIds, starts } = columns;
+  const count = parentIds.length;
+  const find = indexIds(columns);
+  const parent = new Int32Array(count).fill(-1);
+  const isOrphan = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const parentId = parentIds[i];
+    if (parentId === null) continue;
+    const p = find(traceIds[i], parentId);
+    if (p === undefined || p === i) isOrphan[i] = 1;
+    else parent[i] = p;
+  }
+  let { childStart, childList } = groupChildren(parent);
+
+  // Break cycles: every span must be reachable from a root. The first span not reached becomes
+  // a root (an orphan), and so on until every span is reached.
   const visited = new Uint8Array(count);
+  const stack: number[] = [];
   const markFrom = (root: number) => {
-    const stack = [root];
     visited[root] = 1;
+    stack.push(root);
     while (stack.length > 0) {
       const node = stack.pop()!;
-      for (const child of children[node]) {
+      for (let c = childStart[node]; c < childStart[node + 1]; c++) {
+        const child = childList[c];
         if (!visited[child]) {
           visited[child] = 1;
           stack.push(child);
@@ -80,39 +130,53 @@ export function buildSpanTree(spans: readonly SpanTreeInput[]): SpanTree {
     }
   };
   for (let i = 0; i < count; i++) if (parent[i] === -1) markFrom(i);
+  let hasCycles = false;
   for (let i = 0; i < count; i++) {
     if (visited[i]) continue;
-    const p = parent[i];
-    children[p] = children[p].filter((c) => c !== i);
+    hasCycles = true;
     parent[i] = -1;
-    isOrphan[i] = true;
-    markFrom(i);
+    isOrphan[i] = 1;
+    markFrom(i); // through the old lists: i's old parent is below i, so reached again from here
   }
+  if (hasCycles) ({ childStart, childList } = groupChildren(parent));
 
   let earliest = Infinity;
-  for (const span of spans) if (span.startUs !== null && span.startUs < earliest) earliest = span.startUs;
+  for (let i = 0; i < count; i++) {
+    const start = starts[i];
+    if (start !== null && start < earliest) earliest = start;
+  }
   if (earliest === Infinity) earliest = 0;
 
   // Draw starts, parents before children.
-  const drawStartUs = new Array<number>(count).fill(earliest);
+  const drawStartUs = new Float64Array(count).fill(earliest);
   const roots: number[] = [];
   for (let i = 0; i < count; i++) if (parent[i] === -1) roots.push(i);
-  const byStart = (a: number, b: number) => drawStartUs[a] - drawStartUs[b] || a - b;
-  const queue: number[] = [];
+  const queue = new Int32Array(count);
+  let tail = 0;
   for (const root of roots) {
-    drawStartUs[root] = spans[root].startUs ?? earliest;
-    queue.push(root);
+    drawStartUs[root] = starts[root] ?? earliest;
+    queue[tail++] = root;
   }
-  for (let head = 0; head < queue.length; head++) {
+  for (let head = 0; head < tail; head++) {
     const node = queue[head];
-    for (const child of children[node]) {
-      drawStartUs[child] = spans[child].startUs ?? drawStartUs[node];
-      queue.push(child);
+    for (let c = childStart[node]; c < childStart[node + 1]; c++) {
+      const child = childList[c];
+      drawStartUs[child] = starts[child] ?? drawStartUs[node];
+      queue[tail++] = child;
     }
   }
+  const byStart = (a: number, b: number) => drawStartUs[a] - drawStartUs[b] || a - b;
   roots.sort(byStart);
-  for (const list of children) if (list.length > 1) list.sort(byStart);
-  return { roots, children, parent, isOrphan, drawStartUs };
+  for (let node = 0; node < count; node++) {
+    const from = childStart[node];
+    const to = childStart[node + 1];
+    if (to - from < 2) continue;
+    // Lists are in file order; sort only those that are not already in start order.
+    let isSorted = true;
+    for (let c = from + 1; c < to && isSorted; c++) isSorted = drawStartUs[childList[c - 1]] <= drawStartUs[childList[c]];
+    if (!isSorted) childList.subarray(from, to).sort(byStart);
+  }
+  return { roots, childStart, childList, parent, isOrphan, drawStartUs };
 }
 
 /** Pre-order rows of the tree, skipping the descendants of collapsed spans. */
@@ -132,9 +196,8 @@ export function flattenSpanTree(tree: SpanTree, isCollapsed: (index: number) => 
     order.push(node);
     depth.push(level);
     if (isCollapsed(node)) continue;
-    const kids = tree.children[node];
-    for (let c = kids.length - 1; c >= 0; c--) {
-      nodes.push(kids[c]);
+    for (let c = tree.childStart[node + 1] - 1; c >= tree.childStart[node]; c--) {
+      nodes.push(tree.childList[c]);
       levels.push(level + 1);
     }
   }

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { IndexDb } from '../../../src/core/index/index-db';
+import { IndexDb, type SessionSpans } from '../../../src/core/index/index-db';
 import { BLOCK_SPANS, encodeSpanBlocks, locateFileSpanKey, type BlockTree } from '../../../src/core/index/span-blocks';
 import type { IndexableSpan } from '../../../src/core/ingest/ingest-records';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -42,6 +42,11 @@ function span(overrides: Partial<IndexableSpan> & Pick<IndexableSpan, 'spanId' |
 }
 
 const piece = (offset: number) => ({ offset, endOffset: offset + 1, endLine: 1 });
+
+/** A session's tree spans as one object per span. */
+function rowsOf(spans: SessionSpans) {
+  return spans.keys.map((spanKey, i) => ({ spanKey, spanId: spans.spanIds[i], parentSpanId: spans.parentIds[i], traceId: spans.traceIds[i] }));
+}
 
 describe('encodeSpanBlocks', () => {
   it('keeps file order, and only writes criteria and keys when a span has one', () => {
@@ -86,7 +91,7 @@ describe('IndexDb over span blocks', () => {
     // Two batches of one trace whose offsets interleave (a run database's tables), written late first.
     db.addBatch([span({ spanId: 'c', recordOffset: 30, parentSpanId: 'a' }), span({ spanId: 'd', recordOffset: 40, parentSpanId: 'a' })], [], piece(1));
     db.addBatch([span({ spanId: 'a', recordOffset: 10 }), span({ spanId: 'b', recordOffset: 35, parentSpanId: 'a', model: 'gpt-4o' })], [], piece(0));
-    const tree = db.querySessionTreeSpans('a'.repeat(32));
+    const tree = rowsOf(db.querySessionTreeSpans('a'.repeat(32)));
     expect(tree.map((row) => row.spanId)).toEqual(['a', 'c', 'b', 'd']);
     expect(new Set(tree.map((row) => row.spanKey)).size).toBe(4);
     const b = tree.find((row) => row.spanId === 'b')!;
@@ -99,7 +104,7 @@ describe('IndexDb over span blocks', () => {
 
   it("answers a source's own span keys, and no other key", () => {
     db.addBatch([span({ spanId: 'x', recordOffset: 1, spanKey: 2 ** 40 + 7 }), span({ spanId: 'y', recordOffset: 2, spanKey: 123 })], [], piece(0));
-    expect(db.querySessionTreeSpans('a'.repeat(32)).map((row) => [row.spanId, row.spanKey])).toEqual([
+    expect(rowsOf(db.querySessionTreeSpans('a'.repeat(32))).map((row) => [row.spanId, row.spanKey])).toEqual([
       ['x', 2 ** 40 + 7],
       ['y', 123],
     ]);
@@ -111,10 +116,10 @@ describe('IndexDb over span blocks', () => {
 
   it('never reuses a span key after the index is cleared', () => {
     db.addBatch([span({ spanId: 'first', recordOffset: 0 })], [], piece(0));
-    const [before] = db.querySessionTreeSpans('a'.repeat(32));
+    const [before] = rowsOf(db.querySessionTreeSpans('a'.repeat(32)));
     db.clear();
     db.addBatch([span({ spanId: 'second', recordOffset: 0 })], [], piece(0));
-    const [after] = db.querySessionTreeSpans('a'.repeat(32));
+    const [after] = rowsOf(db.querySessionTreeSpans('a'.repeat(32)));
     expect(after.spanKey).not.toBe(before.spanKey);
     expect(db.getSpanLocation(before.spanKey)).toBeNull();
     expect(db.getSpanLocation(after.spanKey)?.spanId).toBe('second');
@@ -133,6 +138,6 @@ describe('IndexDb over span blocks', () => {
     raw.close();
     db = new IndexDb(join(dir, 'index.sqlite'));
     expect(db.getCounts().spans).toBe(100);
-    expect(db.querySessionTreeSpans(other).map((row) => row.spanId)).toEqual(Array.from({ length: 50 }, (_, i) => `b${i}`));
+    expect(rowsOf(db.querySessionTreeSpans(other)).map((row) => row.spanId)).toEqual(Array.from({ length: 50 }, (_, i) => `b${i}`));
   });
 });

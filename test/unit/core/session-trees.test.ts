@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { adoptByTraceRoots } from '../../../src/core/session-trees';
-import { buildSpanTree } from '../../../src/shared/model/span-tree';
+import { buildSpanTree, toSpanTreeColumns } from '../../../src/shared/model/span-tree';
 
 type Row = { traceId: string; spanId: string; parentSpanId: string | null; startUs: number | null };
 const row = (spanId: string, parentSpanId: string | null, traceId = 't'): Row => ({ traceId, spanId, parentSpanId, startUs: null });
 
 /** Each span as `id<parent` (`id` for a root), `!` marking an orphan, in input order. */
 function describeTree(spans: Row[]): string[] {
-  const tree = buildSpanTree(adoptByTraceRoots(spans));
+  const tree = buildSpanTree(adoptByTraceRoots(toSpanTreeColumns(spans)));
   return spans.map((span, i) => `${span.spanId}${tree.parent[i] === -1 ? '' : `<${spans[tree.parent[i]].spanId}`}${tree.isOrphan[i] ? '!' : ''}`);
 }
 
@@ -24,7 +24,7 @@ describe('adoptByTraceRoots: a span whose id is its trace id stands for the trac
   for (const [name, spans, shown] of cases) it(name, () => expect(describeTree(spans)).toEqual(shown));
 
   it('returns the very same list when no span stands for its trace', () => {
-    const spans = [row('o1', null), row('o2', 'o1')];
+    const spans = toSpanTreeColumns([row('o1', null), row('o2', 'o1')]);
     expect(adoptByTraceRoots(spans)).toBe(spans);
   });
 });

@@ -73,7 +73,19 @@ describe('hideSupersededCriteria: real criterion spans win over synthesised ones
     ['nor one in another trace', [row('g', null, null), row('g#0', 'g', 1), row('c', 'g', 0, 'other')], ['g', 'g#0', 'c']],
     ['other children do not count as criteria', [row('g', null, null), row('g#0', 'g', 1), row('m', 'g', null)], ['g', 'g#0', 'm']],
   ];
-  for (const [name, rows, shown] of cases) it(name, () => expect(hideSupersededCriteria(rows).map((r) => r.id)).toEqual(shown));
+  for (const [name, rows, shown] of cases) {
+    it(name, () => {
+      const spans = {
+        keys: rows.map((_, i) => i),
+        traceIds: rows.map((r) => r.traceId),
+        spanIds: rows.map((r) => r.id),
+        parentIds: rows.map((r) => r.parentSpanId),
+        starts: rows.map(() => null),
+        criteria: rows.map((r) => r.criterion),
+      };
+      expect(hideSupersededCriteria(spans).spanIds).toEqual(shown);
+    });
+  }
 });
 
 describe('run meta merged in the index', () => {
@@ -136,7 +148,8 @@ describe('run meta merged in the index', () => {
     index(0, { trace_id: 'trc_g', span_id: 'g', span_kind: 'grader', start_time: 1, score: 1, criteria: [{ name: 'a' }, { name: 'b' }] });
     expect(db.getCounts().spans).toBe(1);
     expect(db.getSession('s1', 'trc_g')?.spans).toBe(1);
-    expect(db.querySessionTreeSpans('trc_g').map((s) => [s.spanId, s.criterion])).toEqual([
+    const tree = db.querySessionTreeSpans('trc_g');
+    expect(tree.spanIds.map((spanId, i) => [spanId, tree.criteria?.[i] ?? null])).toEqual([
       ['g', null],
       ['g#criterion-0', 1],
       ['g#criterion-1', 1],
