@@ -18,9 +18,8 @@ import type { SessionSortKey, SessionSummary, SourceError } from '../../shared/c
 import type { IndexableLog, IndexableSpan } from '../ingest/ingest-records';
 import type { RunStatus } from '../semantics/derive-span-fields';
 import {
-  blockSpanKey, compareFileOrder, DECISION, encodeSpanBlocks, END_US, FORMAT, INPUT_TOKENS, isConversationSpan, locateFileSpanKey, MODEL, NAME,
-  OUTPUT_TOKENS, RECORD_INDEX, RECORD_LENGTH, RECORD_LINE, RECORD_OFFSET, SPAN_TYPE, STATUS,
-  type BlockFields, type BlockTree, type EncodedBlock,
+  blockSpanKey, compareFileOrder, encodeSpanBlocks, isConversationSpan, locateFileSpanKey, readSpanFields,
+  type BlockFields, type BlockTree, type EncodedBlock, type SpanFieldValues,
 } from './span-blocks';
 
 const SCHEMA_VERSION = 8;
@@ -39,7 +38,7 @@ CREATE TABLE IF NOT EXISTS span_blocks (
   last_index INTEGER NOT NULL,
   span_count INTEGER NOT NULL,
   conversation_count INTEGER NOT NULL,
-  -- JSON: the tree columns (BlockTree) and the field rows (BlockFields[]).
+  -- JSON: the tree columns (BlockTree) and the other fields' columns (BlockFields).
   tree TEXT NOT NULL,
   fields TEXT NOT NULL
 );
@@ -302,7 +301,7 @@ interface FoundSpan {
   key: number;
   tree: BlockTree;
   position: number;
-  fields: BlockFields;
+  fields: SpanFieldValues;
   traceId: string;
   sessionId: string;
 }
@@ -767,9 +766,9 @@ export class IndexDb {
     const spans: { tree: BlockTree; blockKey: number; position: number; offset: number; index: number }[] = [];
     for (const [blockKey, treeText, fieldsText] of blocks) {
       const tree = JSON.parse(treeText) as BlockTree;
-      const fields = JSON.parse(fieldsText) as BlockFields[];
+      const fields = JSON.parse(fieldsText) as BlockFields;
       for (let position = 0; position < tree.ids.length; position++) {
-        spans.push({ tree, blockKey, position, offset: fields[position][RECORD_OFFSET], index: fields[position][RECORD_INDEX] });
+        spans.push({ tree, blockKey, position, offset: fields.offsets[position], index: fields.indexes[position] });
       }
     }
     spans.sort((a, b) => compareFileOrder(a.offset, a.index, b.offset, b.index));
@@ -788,19 +787,21 @@ export class IndexDb {
       )
       .raw()
       .all({ sessionId, traceId: traceId ?? null }) as [number, string, string][];
-    const found: { key: number; startUs: number | null; fields: BlockFields }[] = [];
+    const found: { key: number; startUs: number | null; offset: number; index: number }[] = [];
     for (const [blockKey, treeText, fieldsText] of blocks) {
       const tree = JSON.parse(treeText) as BlockTree;
-      (JSON.parse(fieldsText) as BlockFields[]).forEach((fields, position) => {
-        if (isConversationSpan(fields)) found.push({ key: blockSpanKey(blockKey, position, tree), startUs: tree.starts[position], fields });
-      });
+      const fields = JSON.parse(fieldsText) as BlockFields;
+      for (let position = 0; position < tree.ids.length; position++) {
+        if (!isConversationSpan(fields, position)) continue;
+        found.push({ key: blockSpanKey(blockKey, position, tree), startUs: tree.starts[position], offset: fields.offsets[position], index: fields.indexes[position] });
+      }
     }
     // Start order, spans without a start last; ties in file order.
     found.sort((a, b) => {
       const startA = a.startUs ?? Infinity;
       const startB = b.startUs ?? Infinity;
       if (startA !== startB) return startA < startB ? -1 : 1;
-      return compareFileOrder(a.fields[RECORD_OFFSET], a.fields[RECORD_INDEX], b.fields[RECORD_OFFSET], b.fields[RECORD_INDEX]);
+      return compareFileOrder(a.offset, a.index, b.offset, b.index);
     });
     return { spanKeys: found.slice(0, limit).map(({ key }) => key), total: found.length };
   }
@@ -824,15 +825,15 @@ export class IndexDb {
         traceId,
         spanId: tree.ids[position],
         parentSpanId: tree.parents[position],
-        name: fields[NAME],
-        spanType: fields[SPAN_TYPE],
-        status: fields[STATUS],
+        name: fields.name,
+        spanType: fields.spanType,
+        status: fields.status,
         startUs: tree.starts[position],
-        endUs: fields[END_US],
-        model: fields[MODEL],
-        inputTokens: fields[INPUT_TOKENS],
-        outputTokens: fields[OUTPUT_TOKENS],
-        decision: fields[DECISION],
+        endUs: fields.endUs,
+        model: fields.model,
+        inputTokens: fields.inputTokens,
+        outputTokens: fields.outputTokens,
+        decision: fields.decision,
       });
     }
     return rows;
@@ -856,19 +857,19 @@ export class IndexDb {
       }
     }
     const blockKeys = [...new Set([...positions.values()].map(({ blockKey }) => blockKey))];
-    const blocks = new Map<number, { tree: BlockTree; fields: BlockFields[]; traceId: string; sessionId: string }>();
+    const blocks = new Map<number, { tree: BlockTree; fields: BlockFields; traceId: string; sessionId: string }>();
     const rows = this.selectWhereIn<{ block_key: number; tree: string; fields: string; trace_id: string; session_id: string }>(
       'SELECT b.block_key, b.tree, b.fields, t.trace_id, t.session_id FROM span_blocks b JOIN traces t ON t.trace_key = b.trace_key WHERE b.block_key IN',
       blockKeys,
     );
     for (const row of rows) {
-      blocks.set(row.block_key, { tree: JSON.parse(row.tree) as BlockTree, fields: JSON.parse(row.fields) as BlockFields[], traceId: row.trace_id, sessionId: row.session_id });
+      blocks.set(row.block_key, { tree: JSON.parse(row.tree) as BlockTree, fields: JSON.parse(row.fields) as BlockFields, traceId: row.trace_id, sessionId: row.session_id });
     }
     const found: FoundSpan[] = [];
     for (const [key, { blockKey, position }] of positions) {
       const block = blocks.get(blockKey);
       if (!block || position >= block.tree.ids.length || blockSpanKey(blockKey, position, block.tree) !== key) continue;
-      found.push({ key, tree: block.tree, position, fields: block.fields[position], traceId: block.traceId, sessionId: block.sessionId });
+      found.push({ key, tree: block.tree, position, fields: readSpanFields(block.fields, position), traceId: block.traceId, sessionId: block.sessionId });
     }
     return found;
   }
@@ -891,11 +892,11 @@ export class IndexDb {
       spanKey: key,
       traceId,
       spanId: tree.ids[position],
-      recordOffset: fields[RECORD_OFFSET],
-      recordLength: fields[RECORD_LENGTH],
-      recordLine: fields[RECORD_LINE],
-      recordIndex: fields[RECORD_INDEX],
-      format: fields[FORMAT],
+      recordOffset: fields.recordOffset,
+      recordLength: fields.recordLength,
+      recordLine: fields.recordLine,
+      recordIndex: fields.recordIndex,
+      format: fields.format,
       sessionId,
     };
   }

@@ -25,35 +25,65 @@ export interface BlockTree {
   keys?: number[];
 }
 
-/** A span's other fields, one JSON array per span (positions below). */
-export type BlockFields = [
-  name: string,
-  spanType: SpanType,
-  status: SpanStatus,
-  endUs: number | null,
-  model: string | null,
-  inputTokens: number | null,
-  outputTokens: number | null,
-  decision: Decision | null,
-  recordOffset: number,
-  recordLength: number,
-  recordLine: number,
-  recordIndex: number,
-  format: string,
-];
-export const NAME = 0;
-export const SPAN_TYPE = 1;
-export const STATUS = 2;
-export const END_US = 3;
-export const MODEL = 4;
-export const INPUT_TOKENS = 5;
-export const OUTPUT_TOKENS = 6;
-export const DECISION = 7;
-export const RECORD_OFFSET = 8;
-export const RECORD_LENGTH = 9;
-export const RECORD_LINE = 10;
-export const RECORD_INDEX = 11;
-export const FORMAT = 12;
+/**
+ * A block's other fields, as columns too (no array per span to allocate and write). Columns
+ * that are null for every span of the block are left out, and `formats` is one string when
+ * the block's spans share their format (they almost always do).
+ */
+export interface BlockFields {
+  names: string[];
+  types: SpanType[];
+  statuses: SpanStatus[];
+  ends: (number | null)[];
+  models?: (string | null)[];
+  inputTokens?: (number | null)[];
+  outputTokens?: (number | null)[];
+  decisions?: (Decision | null)[];
+  offsets: number[];
+  lengths: number[];
+  lines: number[];
+  indexes: number[];
+  formats: string | string[];
+}
+
+/** One span's fields out of its block. */
+export interface SpanFieldValues {
+  name: string;
+  spanType: SpanType;
+  status: SpanStatus;
+  endUs: number | null;
+  model: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  decision: Decision | null;
+  recordOffset: number;
+  recordLength: number;
+  recordLine: number;
+  recordIndex: number;
+  format: string;
+}
+
+export function readSpanFields(fields: BlockFields, position: number): SpanFieldValues {
+  return {
+    name: fields.names[position],
+    spanType: fields.types[position],
+    status: fields.statuses[position],
+    endUs: fields.ends[position],
+    model: fields.models?.[position] ?? null,
+    inputTokens: fields.inputTokens?.[position] ?? null,
+    outputTokens: fields.outputTokens?.[position] ?? null,
+    decision: fields.decisions?.[position] ?? null,
+    recordOffset: fields.offsets[position],
+    recordLength: fields.lengths[position],
+    recordLine: fields.lines[position],
+    recordIndex: fields.indexes[position],
+    format: formatAt(fields, position),
+  };
+}
+
+function formatAt(fields: BlockFields, position: number): string {
+  return typeof fields.formats === 'string' ? fields.formats : fields.formats[position];
+}
 
 /** One block ready to insert. */
 export interface EncodedBlock {
@@ -74,8 +104,8 @@ export interface EncodedBlock {
 const CONVERSATION_TYPES: ReadonlySet<string> = new Set(['message', 'llm', 'tool']);
 
 /** A typed-agent span the Conversation tab shows. */
-export function isConversationSpan(fields: BlockFields): boolean {
-  return fields[FORMAT] === 'typed-agent' && CONVERSATION_TYPES.has(fields[SPAN_TYPE]);
+export function isConversationSpan(fields: BlockFields, position: number): boolean {
+  return formatAt(fields, position) === 'typed-agent' && CONVERSATION_TYPES.has(fields.types[position]);
 }
 
 /** Compares two spans in file order: record offset, then position among the record's spans. */
@@ -90,22 +120,50 @@ function isInFileOrder(spans: readonly IndexableSpan[]): boolean {
   return true;
 }
 
-function toFields(span: IndexableSpan): BlockFields {
-  return [
-    span.name,
-    span.spanType,
-    span.status,
-    span.endUs,
-    span.model,
-    span.inputTokens,
-    span.outputTokens,
-    span.decision,
-    span.recordOffset,
-    span.recordLength,
-    span.recordLine,
-    span.recordIndex,
-    span.format,
-  ];
+/** A column of a nullable field, or undefined when every span's value is null. */
+function sparseColumn<T>(spans: readonly IndexableSpan[], read: (span: IndexableSpan) => T | null): (T | null)[] | undefined {
+  let column: (T | null)[] | undefined;
+  for (let i = 0; i < spans.length; i++) {
+    const value = read(spans[i]);
+    if (value !== null && column === undefined) column = new Array<T | null>(spans.length).fill(null);
+    if (column !== undefined) column[i] = value;
+  }
+  return column;
+}
+
+function encodeFields(spans: readonly IndexableSpan[]): BlockFields {
+  const count = spans.length;
+  const names = new Array<string>(count);
+  const types = new Array<SpanType>(count);
+  const statuses = new Array<SpanStatus>(count);
+  const ends = new Array<number | null>(count);
+  const offsets = new Array<number>(count);
+  const lengths = new Array<number>(count);
+  const lines = new Array<number>(count);
+  const indexes = new Array<number>(count);
+  let isOneFormat = true;
+  for (let i = 0; i < count; i++) {
+    const span = spans[i];
+    names[i] = span.name;
+    types[i] = span.spanType;
+    statuses[i] = span.status;
+    ends[i] = span.endUs;
+    offsets[i] = span.recordOffset;
+    lengths[i] = span.recordLength;
+    lines[i] = span.recordLine;
+    indexes[i] = span.recordIndex;
+    if (span.format !== spans[0].format) isOneFormat = false;
+  }
+  const fields: BlockFields = { names, types, statuses, ends, offsets, lengths, lines, indexes, formats: isOneFormat ? spans[0].format : spans.map((span) => span.format) };
+  const models = sparseColumn(spans, (span) => span.model);
+  const inputTokens = sparseColumn(spans, (span) => span.inputTokens);
+  const outputTokens = sparseColumn(spans, (span) => span.outputTokens);
+  const decisions = sparseColumn(spans, (span) => span.decision);
+  if (models) fields.models = models;
+  if (inputTokens) fields.inputTokens = inputTokens;
+  if (outputTokens) fields.outputTokens = outputTokens;
+  if (decisions) fields.decisions = decisions;
+  return fields;
 }
 
 /** One trace's spans of a batch as blocks of at most BLOCK_SPANS, in file order. */
@@ -116,32 +174,32 @@ export function encodeSpanBlocks(traceSpans: IndexableSpan[]): EncodedBlock[] {
   const blocks: EncodedBlock[] = [];
   for (let start = 0; start < spans.length; start += BLOCK_SPANS) {
     const part = spans.length <= BLOCK_SPANS ? spans : spans.slice(start, start + BLOCK_SPANS);
-    const tree: BlockTree = { ids: [], parents: [], starts: [] };
-    const fields: BlockFields[] = [];
-    let conversationCount = 0;
+    const count = part.length;
+    const tree: BlockTree = { ids: new Array<string>(count), parents: new Array<string | null>(count), starts: new Array<number | null>(count) };
     let hasCriteria = false;
     let hasKeys = false;
-    for (const span of part) {
-      tree.ids.push(span.spanId);
-      tree.parents.push(span.parentSpanId);
-      tree.starts.push(span.startUs);
+    for (let i = 0; i < count; i++) {
+      const span = part[i];
+      tree.ids[i] = span.spanId;
+      tree.parents[i] = span.parentSpanId;
+      tree.starts[i] = span.startUs;
       if (span.criterion !== null) hasCriteria = true;
       if (span.spanKey !== undefined) hasKeys = true;
-      const row = toFields(span);
-      if (isConversationSpan(row)) conversationCount++;
-      fields.push(row);
     }
     if (hasCriteria) tree.criteria = part.map((span) => (span.criterion === null ? null : span.criterion === 'synthesized' ? 1 : 0));
     // A source gives every span a key or none (index-store-job numbers the rest).
     if (hasKeys) tree.keys = part.map((span) => span.spanKey ?? 0);
+    const fields = encodeFields(part);
+    let conversationCount = 0;
+    for (let i = 0; i < count; i++) if (isConversationSpan(fields, i)) conversationCount++;
     const first = part[0];
-    const last = part[part.length - 1];
+    const last = part[count - 1];
     blocks.push({
       firstOffset: first.recordOffset,
       firstIndex: first.recordIndex,
       lastOffset: last.recordOffset,
       lastIndex: last.recordIndex,
-      spanCount: part.length,
+      spanCount: count,
       conversationCount,
       tree: JSON.stringify(tree),
       fields: JSON.stringify(fields),
