@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Result } from '../shared/contract/result';
 import { fail, ok } from '../shared/contract/result';
 import { IndexDb } from './index/index-db';
-import { IndexedSource, type SpanRecord } from './indexed-source';
+import { IndexedSource, STORED_TREE_MIN_SPANS, type SpanRecord } from './indexed-source';
 import { adaptRecord } from './ingest/adapt-record';
 import { decodeCollectorPayload, describePayloadFormat, type PayloadEncoding } from './ingest/decode-otlp-proto';
 import { parseCsvRecord } from './ingest/frame-csv-records';
@@ -19,6 +19,8 @@ import { parseRecordText } from './ingest/frame-json-records';
 import { FileTailer, type PieceOutcome, type TailPiece, type TailPosition } from './sources/file-tailer';
 
 const HEAD_BYTES = 4096;
+/** A watched file that keeps growing has its big sessions' trees stored at most this often. */
+const LIVE_TREES_DELAY_MS = 1000;
 const RAW_TEXT_MAX_BYTES = 1024 * 1024;
 
 /** Hash of the first `length` bytes of a file, to tell an appended file from a rewritten one. */
@@ -36,6 +38,12 @@ async function hashHead(path: string, length: number): Promise<string> {
 export class FileSource extends IndexedSource {
   private dbPath = '';
   private isDbOwned = false;
+  private isClosed = false;
+  /** The worker job storing big sessions' trees, while one runs; another is wanted after it. */
+  private treesJob: Promise<void> | null = null;
+  private isTreesWanted = false;
+  private treesTimer: NodeJS.Timeout | null = null;
+  private hasRequestedTrees = false;
   private tailer: FileTailer | null = null;
   private readonly formats = new Set<string>();
   private headLength = 0;
@@ -206,15 +214,55 @@ export class FileSource extends IndexedSource {
   }
 
   private async setIdle(sizeBytes: number): Promise<void> {
+    this.requestSessionTrees();
     this.info.sizeBytes = Math.max(sizeBytes, this.info.bytesRead);
     if (this.info.status !== 'missing' && this.info.status !== 'failed') this.info.status = this.options.watch ? 'live' : 'idle';
     if (this.headLength < HEAD_BYTES && sizeBytes > this.headLength) await this.recordHead(sizeBytes);
     this.options.events.sourceChangedLater(this.getInfo());
   }
 
-  /** Resolves once everything currently in the file has been read and indexed. */
+  /**
+   * Has a worker store the trees of big sessions once the file is read (at once; for a
+   * watched file that grew since, at most once a LIVE_TREES_DELAY_MS), one job at a time.
+   */
+  private requestSessionTrees(): void {
+    if (this.isClosed) return;
+    if (this.treesJob) {
+      this.isTreesWanted = true;
+      return;
+    }
+    const isFirst = !this.hasRequestedTrees;
+    this.hasRequestedTrees = true;
+    if (!this.options.watch || isFirst) {
+      this.startSessionTrees();
+      return;
+    }
+    this.treesTimer ??= setTimeout(() => {
+      this.treesTimer = null;
+      this.startSessionTrees();
+    }, LIVE_TREES_DELAY_MS);
+  }
+
+  private startSessionTrees(): void {
+    if (this.isClosed || this.treesJob) return;
+    const job = { dbPath: this.dbPath, minSpans: this.options.storedTreeMinSpans ?? STORED_TREE_MIN_SPANS };
+    this.treesJob = this.options.workers
+      .runSessionTrees(job)
+      // Only time is lost when it fails: the engine then builds the tree when it is opened.
+      .then(() => undefined, () => undefined)
+      .finally(() => {
+        this.treesJob = null;
+        if (this.isTreesWanted) {
+          this.isTreesWanted = false;
+          this.requestSessionTrees();
+        }
+      });
+  }
+
+  /** Resolves once everything currently in the file has been read and indexed (big sessions' trees stored). */
   override async whenIdle(): Promise<void> {
     await this.tailer?.whenIdle();
+    while (this.treesJob) await this.treesJob;
   }
 
   /**
@@ -283,7 +331,10 @@ export class FileSource extends IndexedSource {
   }
 
   override async close(): Promise<void> {
+    this.isClosed = true;
+    if (this.treesTimer) clearTimeout(this.treesTimer);
     await this.tailer?.stop();
+    await this.treesJob;
     await this.options.workers.closeDb(this.dbPath);
     this.db?.close();
     this.db = null;

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { WriteTurn } from './write-turn';
-import type { IndexJob, IndexJobResult, IndexStoreJob, WorkerJob, WorkerReply } from './index-worker-protocol';
+import type { IndexJob, IndexJobResult, IndexStoreJob, SessionTreesJob, WorkerJob, WorkerReply } from './index-worker-protocol';
 
 interface PoolWorker {
   worker: Worker;
@@ -116,6 +116,13 @@ export class IndexWorkerPool {
   runStore(job: Omit<IndexStoreJob, 'jobId' | 'type'>): Promise<IndexJobResult> {
     if (this.isClosed) return Promise.reject(new Error('the index workers are stopped'));
     return this.post(this.leastBusy(), { ...job, type: 'indexStore', jobId: this.nextJobId++ }, []);
+  }
+
+  /** Stores the span trees of an index's big sessions (see index-session-trees-job); resolves to the trees written. */
+  async runSessionTrees(job: Omit<SessionTreesJob, 'jobId' | 'type'>): Promise<number> {
+    if (this.isClosed) throw new Error('the index workers are stopped');
+    const result = await this.post(this.leastBusy(), { ...job, type: 'sessionTrees', jobId: this.nextJobId++ }, []);
+    return result.treesWritten ?? 0;
   }
 
   /** Makes every worker close its connection to an index (before the files are removed). */

@@ -32,7 +32,18 @@ export interface CloseDbJob {
   dbPath: string;
 }
 
-export type WorkerJob = IndexJob | CloseDbJob | IndexStoreJob;
+export type WorkerJob = IndexJob | CloseDbJob | IndexStoreJob | SessionTreesJob;
+
+/**
+ * Builds and stores the span trees of the sessions of an index that have at least
+ * `minSpans` spans and no stored tree of their current spans (index-session-trees-job.ts).
+ */
+export interface SessionTreesJob {
+  type: 'sessionTrees';
+  jobId: number;
+  dbPath: string;
+  minSpans: number;
+}
 
 export interface IndexJobResult {
   jobId: number;
@@ -47,6 +58,8 @@ export interface IndexJobResult {
   formats: string[];
   /** [sessionId, spans gained, latest end µs] */
   gained: [string, number, number | null][];
+  /** A session trees job: the trees it stored. */
+  treesWritten?: number;
 }
 
 export type WorkerReply = IndexJobResult | { jobId: number; ok: false; error: string };

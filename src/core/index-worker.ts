@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { IndexDb, prepareSpans } from './index/index-db';
 import { runIndexStoreJob } from './index-store-job';
+import { runSessionTreesJob } from './index-session-trees-job';
 import { WriteTurn } from './write-turn';
 import { describePayloadFormat, type PayloadEncoding } from './ingest/decode-otlp-proto';
 import { frameCsvRecords } from './ingest/frame-csv-records';
@@ -76,6 +77,10 @@ function handle(job: WorkerJob): WorkerReply {
       return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans: 0, traces: 0, sessions: 0, errors: 0, logs: 0, formats: [], gained: [] };
     }
     if (job.type === 'indexStore') return runIndexStoreJob(job);
+    if (job.type === 'sessionTrees') {
+      const written = runSessionTreesJob(openDb(job.dbPath), job.minSpans, (store) => takeWriteTurn(store));
+      return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans: 0, traces: 0, sessions: 0, errors: 0, logs: 0, formats: [], gained: [], treesWritten: written };
+    }
     return runIndexJob(job, openDb(job.dbPath));
   } catch (error) {
     return { jobId: job.jobId, ok: false, error: (error as Error).message };

@@ -50,7 +50,12 @@ export interface IndexedSourceOptions {
   watch: boolean;
   events: EventHub;
   workers: IndexWorkerPool;
+  /** Sessions with at least this many spans get their tree stored in the index once read (default STORED_TREE_MIN_SPANS). */
+  storedTreeMinSpans?: number;
 }
+
+/** Below this, a session's tree is built when it is opened in a few ms: not worth storing. */
+export const STORED_TREE_MIN_SPANS = 10_000;
 
 export abstract class IndexedSource {
   protected readonly info: SourceInfo;

@@ -17,21 +17,30 @@
 import type { WaterfallQuery, WaterfallRow, WaterfallWindow } from '../shared/contract/wire-types';
 import { buildSpanTree, childCount, flattenSpanTree, type FlatRows, type SpanTree, type SpanTreeColumns } from '../shared/model/span-tree';
 import type { IndexDb, IndexedSpanRow, SessionSpans } from './index/index-db';
+import { decodeSessionTree } from './session-tree-codec';
 
 const TREE_CACHE_SIZE = 4;
 /** Float-derived times drift by a microsecond (FORMATS.md §11.9): not skew. */
 const SKEW_TOLERANCE_US = 1;
 export const MAX_WINDOW_ROWS = 2000;
 
-interface CachedTree {
-  sessionId: string;
-  version: number;
-  spans: SessionSpans;
+/** A session's span tree with what its rows need beyond their own fields. */
+export interface SessionTree {
+  /** Span key of each span of the tree (by index). */
+  keys: ArrayLike<number>;
+  /** 1 for a criterion synthesised from its Grade, else 0; null when the session has none. */
+  synthesized: ArrayLike<number> | null;
   /** Spans of the source in the tree (synthesised criteria not counted). */
   spanCount: number;
   tree: SpanTree;
+  /** Where the session's time axis starts and ends (µs): its bounds and every drawn start. */
   startUs: number;
   endUs: number;
+}
+
+interface CachedTree extends SessionTree {
+  sessionId: string;
+  version: number;
   flatKey: string | null;
   flat: FlatRows | null;
   /** Span index -> row of `flat`, built on first reveal. */
@@ -79,10 +88,32 @@ export function adoptByTraceRoots<T extends SpanTreeColumns>(spans: T): T {
   return { ...spans, parentIds: parentIds.map((parentId, i) => (parentId === null && spanIds[i] !== traceIds[i] && roots.has(traceIds[i]) ? traceIds[i] : parentId)) };
 }
 
+/** Builds the tree of a session (or of one of its traces) from the index; null when it has no spans. */
+export function buildSessionTree(db: IndexDb, sessionId: string, traceId?: string): SessionTree | null {
+  const spans = hideSupersededCriteria(db.querySessionTreeSpans(sessionId, traceId));
+  if (spans.keys.length === 0) return null;
+  let spanCount = spans.keys.length;
+  let synthesized: number[] | null = null;
+  if (spans.criteria) {
+    synthesized = spans.criteria.map((criterion) => (criterion === 1 ? 1 : 0));
+    for (const flag of synthesized) spanCount -= flag;
+  }
+  const tree = buildSpanTree(adoptByTraceRoots(spans));
+  const bounds = db.querySessionBounds(sessionId, traceId);
+  let startUs = bounds.startUs ?? Infinity;
+  let endUs = bounds.endUs ?? -Infinity;
+  for (let i = 0; i < spans.keys.length; i++) {
+    const drawStart = tree.drawStartUs[i];
+    if (drawStart < startUs) startUs = drawStart;
+    if (drawStart > endUs) endUs = drawStart;
+  }
+  return { keys: spans.keys, synthesized, spanCount, tree, startUs, endUs };
+}
+
 function indexOfKey(entry: CachedTree, spanKey: number): number | undefined {
   if (entry.indexByKey === null) {
     const indexByKey = new Map<number, number>();
-    entry.spans.keys.forEach((key, i) => indexByKey.set(key, i));
+    for (let i = 0; i < entry.keys.length; i++) indexByKey.set(entry.keys[i], i);
     entry.indexByKey = indexByKey;
   }
   return entry.indexByKey.get(spanKey);
@@ -124,23 +155,23 @@ export class SessionTrees {
       this.trees.set(cacheKey, cached);
       return cached;
     }
-    const spans = hideSupersededCriteria(this.readDb().querySessionTreeSpans(sessionId, traceId));
-    if (spans.keys.length === 0) return null;
-    let spanCount = spans.keys.length;
-    if (spans.criteria) for (const criterion of spans.criteria) if (criterion === 1) spanCount--;
-    const tree = buildSpanTree(adoptByTraceRoots(spans));
-    const bounds = this.readDb().querySessionBounds(sessionId, traceId);
-    let startUs = bounds.startUs ?? Infinity;
-    let endUs = bounds.endUs ?? -Infinity;
-    for (let i = 0; i < spans.keys.length; i++) {
-      const drawStart = tree.drawStartUs[i];
-      if (drawStart < startUs) startUs = drawStart;
-      if (drawStart > endUs) endUs = drawStart;
-    }
-    const entry: CachedTree = { sessionId, version, spans, spanCount, tree, startUs, endUs, flatKey: null, flat: null, rowOf: null, indexByKey: null, traceEndUs: new Map() };
+    const built = (traceId === undefined ? this.readPersisted(sessionId) : null) ?? buildSessionTree(this.readDb(), sessionId, traceId);
+    if (!built) return null;
+    const entry: CachedTree = { ...built, sessionId, version, flatKey: null, flat: null, rowOf: null, indexByKey: null, traceEndUs: new Map() };
     this.trees.set(cacheKey, entry);
     if (this.trees.size > TREE_CACHE_SIZE) this.trees.delete(this.trees.keys().next().value!);
     return entry;
+  }
+
+  /**
+   * The session's tree as an index worker stored it (big sessions, see index-session-trees-job),
+   * when it was built from the spans the index holds now.
+   */
+  private readPersisted(sessionId: string): SessionTree | null {
+    const db = this.readDb();
+    const stored = db.readSessionTree(sessionId);
+    if (!stored || stored.mark !== db.readSessionBlockMark(sessionId)) return null;
+    return decodeSessionTree(stored.tree);
   }
 
   /**
@@ -148,8 +179,8 @@ export class SessionTrees {
    * which reaches the end of its trace.
    */
   private drawEndUs(entry: CachedTree, index: number, fields: IndexedSpanRow): number | null {
-    const traceId = entry.spans.traceIds[index];
-    const isTraceRoot = entry.spans.spanIds[index] === traceId && entry.tree.parent[index] === -1 && childCount(entry.tree, index) > 0;
+    const traceId = fields.traceId;
+    const isTraceRoot = fields.spanId === traceId && entry.tree.parent[index] === -1 && childCount(entry.tree, index) > 0;
     if (!isTraceRoot || fields.endUs === null || fields.endUs !== fields.startUs) return fields.endUs;
     let traceEndUs = entry.traceEndUs.get(traceId);
     if (traceEndUs === undefined) {
@@ -167,8 +198,7 @@ export class SessionTrees {
     parentFields: IndexedSpanRow | undefined,
     collapsed: Set<number>,
   ): WaterfallRow {
-    const spans = entry.spans;
-    const spanKey = spans.keys[index];
+    const spanKey = entry.keys[index];
     const parent = entry.tree.parent[index];
     const startUs = entry.tree.drawStartUs[index];
     const drawEndUs = this.drawEndUs(entry, index, fields);
@@ -183,21 +213,21 @@ export class SessionTrees {
     }
     return {
       spanKey: String(spanKey),
-      spanId: spans.spanIds[index],
-      traceId: spans.traceIds[index],
-      parentKey: parent === -1 ? null : String(spans.keys[parent]),
+      spanId: fields.spanId,
+      traceId: fields.traceId,
+      parentKey: parent === -1 ? null : String(entry.keys[parent]),
       depth,
       name: fields.name,
       spanType: fields.spanType,
       status: fields.status,
       startUs,
       // A finished span written without any times is drawn as an instant, not as running.
-      endUs: drawEndUs ?? (spans.starts[index] === null && fields.status !== 'unset' ? startUs : null),
+      endUs: drawEndUs ?? (fields.startUs === null && fields.status !== 'unset' ? startUs : null),
       childCount: childCount(entry.tree, index),
       isCollapsed: collapsed.has(spanKey),
       isOrphan: entry.tree.isOrphan[index] === 1,
       isOutsideParent,
-      ...(spans.criteria?.[index] === 1 ? { isSynthesized: true } : {}),
+      ...(entry.synthesized?.[index] === 1 ? { isSynthesized: true } : {}),
       decision: fields.decision,
       model: fields.model,
       inputTokens: fields.inputTokens,
@@ -212,7 +242,7 @@ export class SessionTrees {
     const collapsed = new Set((query.collapsedKeys ?? []).map(Number));
     const flatKey = [...collapsed].sort((a, b) => a - b).join(',');
     if (entry.flatKey !== flatKey || !entry.flat) {
-      entry.flat = flattenSpanTree(entry.tree, (i) => collapsed.has(entry.spans.keys[i]));
+      entry.flat = flattenSpanTree(entry.tree, (i) => collapsed.has(entry.keys[i]));
       entry.flatKey = flatKey;
       entry.rowOf = null;
     }
@@ -224,10 +254,10 @@ export class SessionTrees {
     const wanted = new Set<number>();
     for (let r = offset; r < end; r++) {
       const index = flat.order[r];
-      keys.push(entry.spans.keys[index]);
-      wanted.add(entry.spans.keys[index]);
+      keys.push(entry.keys[index]);
+      wanted.add(entry.keys[index]);
       const parent = entry.tree.parent[index];
-      if (parent !== -1) wanted.add(entry.spans.keys[parent]);
+      if (parent !== -1) wanted.add(entry.keys[parent]);
     }
     const fields = this.readDb().querySpanRows([...wanted]);
     const rows: WaterfallRow[] = [];
@@ -235,14 +265,14 @@ export class SessionTrees {
       const index = flat.order[r];
       const found = fields.get(keys[r - offset]);
       const parent = entry.tree.parent[index];
-      const parentFields = parent === -1 ? undefined : fields.get(entry.spans.keys[parent]);
+      const parentFields = parent === -1 ? undefined : fields.get(entry.keys[parent]);
       if (found) rows.push(this.toRow(entry, index, flat.depth[r], found, parentFields, collapsed));
     }
     let revealIndex: number | null = null;
     const revealAncestorKeys: string[] = [];
     const revealSpan = query.revealKey === undefined ? undefined : indexOfKey(entry, Number(query.revealKey));
     if (revealSpan !== undefined) {
-      for (let p = entry.tree.parent[revealSpan]; p !== -1; p = entry.tree.parent[p]) revealAncestorKeys.unshift(String(entry.spans.keys[p]));
+      for (let p = entry.tree.parent[revealSpan]; p !== -1; p = entry.tree.parent[p]) revealAncestorKeys.unshift(String(entry.keys[p]));
       entry.rowOf ??= buildRowIndex(flat);
       revealIndex = entry.rowOf.get(revealSpan) ?? null;
     }
@@ -255,7 +285,7 @@ export class SessionTrees {
     const index = entry ? indexOfKey(entry, spanKey) : undefined;
     if (!entry || index === undefined) return null;
     const parent = entry.tree.parent[index];
-    const parentKey = parent === -1 ? null : entry.spans.keys[parent];
+    const parentKey = parent === -1 ? null : entry.keys[parent];
     const found = this.readDb().querySpanRows(parentKey === null ? [spanKey] : [spanKey, parentKey]);
     const fields = found.get(spanKey);
     if (!fields) return null;

@@ -40,6 +40,8 @@ export interface TraceServiceOptions {
   watch?: boolean;
   /** Index worker threads (default: one per core, at most 4). */
   workers?: number;
+  /** Sessions of at least this many spans get their tree stored in the index (default STORED_TREE_MIN_SPANS). */
+  storedTreeMinSpans?: number;
 }
 
 /** What `tracelight summary --json` prints. */
@@ -73,6 +75,7 @@ export class TraceService implements TraceApi, TraceEventSource {
   private readonly cacheDir: string;
   private readonly watch: boolean;
   private readonly workerCount: number | undefined;
+  private readonly storedTreeMinSpans: number | undefined;
   private workers: IndexWorkerPool | null = null;
   private nextSourceNumber = 1;
   private isClosed = false;
@@ -81,6 +84,7 @@ export class TraceService implements TraceApi, TraceEventSource {
     this.cacheDir = options.cacheDir ?? defaultCacheDir();
     this.watch = options.watch ?? true;
     this.workerCount = options.workers;
+    this.storedTreeMinSpans = options.storedTreeMinSpans;
   }
 
   subscribe(listener: TraceEventListener): () => void {
@@ -111,7 +115,7 @@ export class TraceService implements TraceApi, TraceEventSource {
   private async openFile(path: string): Promise<Result<SourceInfo>> {
     const sourceId = `s${this.nextSourceNumber++}`;
     this.workers ??= new IndexWorkerPool(this.workerCount);
-    const options = { sourceId, path, cacheDir: this.cacheDir, watch: this.watch, events: this.events, workers: this.workers };
+    const options = { sourceId, path, cacheDir: this.cacheDir, watch: this.watch, events: this.events, workers: this.workers, storedTreeMinSpans: this.storedTreeMinSpans };
     const source = isSqliteFile(path) ? new StoreSource(options) : new FileSource(options);
     try {
       await source.open();

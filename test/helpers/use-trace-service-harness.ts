@@ -1,6 +1,6 @@
 import { chmodSync } from 'node:fs';
 import { afterEach, beforeEach } from 'vitest';
-import { TraceService } from '../../src/core/trace-service';
+import { TraceService, type TraceServiceOptions } from '../../src/core/trace-service';
 import type { SourceInfo } from '../../src/shared/contract/wire-types';
 import { makeTempDir } from './temp-dir';
 
@@ -34,8 +34,8 @@ export function useTraceServiceHarness(prefix: string) {
       return cache.path;
     },
     /** A service on this test's cache folder, closed after the test (closing it sooner is fine). */
-    makeService(watch = true): TraceService {
-      const service = new TraceService({ cacheDir: cache.path, watch });
+    makeService(watch = true, options: Omit<TraceServiceOptions, 'cacheDir' | 'watch'> = {}): TraceService {
+      const service = new TraceService({ ...options, cacheDir: cache.path, watch });
       services.push(service);
       return service;
     },

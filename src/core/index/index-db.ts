@@ -50,6 +50,13 @@ CREATE TABLE IF NOT EXISTS span_keys (
   block_key INTEGER NOT NULL,
   position INTEGER NOT NULL
 );
+-- Span trees of big sessions, built by an index worker once the source is read (so opening
+-- one is O(window)); the mark says which blocks it was built from (readSessionBlockMark).
+CREATE TABLE IF NOT EXISTS session_trees (
+  session_id TEXT PRIMARY KEY,
+  mark TEXT NOT NULL,
+  tree BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS traces (
   trace_key INTEGER PRIMARY KEY,
   trace_id TEXT NOT NULL UNIQUE,
@@ -416,7 +423,7 @@ export class IndexDb {
     const version = this.getMeta('schema_version');
     if (version !== null && version !== String(SCHEMA_VERSION)) {
       // An index written by another version of Tracelight: rebuild it from the source.
-      this.db.exec('DROP TABLE IF EXISTS spans; DROP TABLE IF EXISTS span_blocks; DROP TABLE IF EXISTS span_keys; DROP TABLE IF EXISTS traces; DROP TABLE IF EXISTS sessions; DROP TABLE IF EXISTS errors; DROP TABLE IF EXISTS logs; DROP TABLE IF EXISTS pieces; DELETE FROM meta;');
+      this.db.exec('DROP TABLE IF EXISTS spans; DROP TABLE IF EXISTS span_blocks; DROP TABLE IF EXISTS span_keys; DROP TABLE IF EXISTS session_trees; DROP TABLE IF EXISTS traces; DROP TABLE IF EXISTS sessions; DROP TABLE IF EXISTS errors; DROP TABLE IF EXISTS logs; DROP TABLE IF EXISTS pieces; DELETE FROM meta;');
       this.db.exec(SCHEMA);
     }
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
@@ -498,7 +505,7 @@ export class IndexDb {
 
   /** Removes every span, trace, session and error (the file was truncated or replaced). */
   clear(): void {
-    this.db.exec("DELETE FROM span_blocks; DELETE FROM span_keys; DELETE FROM traces; DELETE FROM sessions; DELETE FROM errors; DELETE FROM logs; DELETE FROM pieces; DELETE FROM meta WHERE key != 'schema_version';");
+    this.db.exec("DELETE FROM span_blocks; DELETE FROM span_keys; DELETE FROM session_trees; DELETE FROM traces; DELETE FROM sessions; DELETE FROM errors; DELETE FROM logs; DELETE FROM pieces; DELETE FROM meta WHERE key != 'schema_version';");
   }
 
   /**
@@ -872,6 +879,34 @@ export class IndexDb {
       found.push({ key, tree: block.tree, position, fields: readSpanFields(block.fields, position), traceId: block.traceId, sessionId: block.sessionId });
     }
     return found;
+  }
+
+  /**
+   * What a session's spans are now, as a mark to compare: its newest block and its rows.
+   * Blocks are only ever added (a clear removes stored trees too), so equal marks mean the
+   * same spans.
+   */
+  readSessionBlockMark(sessionId: string): string {
+    const row = this
+      .statement(
+        `SELECT max(b.block_key) AS last, coalesce(sum(b.span_count), 0) AS rows FROM span_blocks b JOIN traces t ON t.trace_key = b.trace_key
+         WHERE t.session_id = ?`,
+      )
+      .get(sessionId) as { last: number | null; rows: number };
+    return `${row.last ?? 0}:${row.rows}`;
+  }
+
+  /** Sessions with at least this many spans, most spans first. */
+  querySessionsWithSpans(minSpans: number): string[] {
+    return this.statement('SELECT session_id FROM sessions WHERE span_count >= ? ORDER BY span_count DESC').pluck().all(minSpans) as string[];
+  }
+
+  readSessionTree(sessionId: string): { mark: string; tree: Buffer } | null {
+    return (this.statement('SELECT mark, tree FROM session_trees WHERE session_id = ?').get(sessionId) as { mark: string; tree: Buffer } | undefined) ?? null;
+  }
+
+  writeSessionTree(sessionId: string, mark: string, tree: Buffer): void {
+    this.statement('INSERT OR REPLACE INTO session_trees (session_id, mark, tree) VALUES (?, ?, ?)').run(sessionId, mark, tree);
   }
 
   /** Log records written inside one span, in time order. */
