@@ -64,6 +64,8 @@ export class FileSource extends IndexedSource {
     this.db = new IndexDb(this.dbPath);
 
     const start = await this.resumePosition(stat.ino, stat.size);
+    // Bytes to index: the workers start now rather than when the first piece is read.
+    if (stat.size > start.offset) this.options.workers.startAll();
     this.tailer = new FileTailer(
       this.options.path,
       { watch: this.options.watch, start, inode: stat.ino },

@@ -47,6 +47,11 @@ export class IndexWorkerPool {
 
   constructor(private readonly size = Math.max(1, Math.min(availableParallelism(), 4))) {}
 
+  /** Starts every worker now, for work known to be coming (a file with bytes to index): they start while it is opened. */
+  startAll(): void {
+    while (!this.isClosed && this.workers.length < this.size) this.workers.push(this.spawn());
+  }
+
   /** Worker threads running now (they start on demand, at most the pool's size). */
   get startedWorkers(): number {
     return this.workers.length;

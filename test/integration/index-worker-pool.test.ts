@@ -58,4 +58,11 @@ describe('IndexWorkerPool', () => {
     expect(db.getCounts().spans).toBe(6);
     db.close();
   });
+
+  it('starts all its threads at once when work is known to be coming, and no more', () => {
+    pool.startAll();
+    expect(pool.startedWorkers).toBe(2);
+    pool.startAll();
+    expect(pool.startedWorkers).toBe(2);
+  });
 });
