@@ -19,7 +19,7 @@ import { basename, join } from 'node:path';
 import type { Result } from '../shared/contract/result';
 import { fail, ok } from '../shared/contract/result';
 import { IndexDb } from './index/index-db';
-import { IndexedSource, type SpanRecord } from './indexed-source';
+import { IndexedSource, STORED_TREE_MIN_SPANS, type SpanRecord } from './indexed-source';
 import { readStoreFileMark, StoreConnection } from './sources/stores/store-connection';
 
 /** How often a watched store is asked whether another process committed. */
@@ -176,6 +176,7 @@ export class StoreSource extends IndexedSource {
     try {
       await this.options.workers.runStore({ dbPath: nextPath, storePath: this.options.path });
       if (this.isClosed) throw new Error('closed');
+      await this.storeSessionTrees(nextPath);
       next = new IndexDb(nextPath);
       next.setMeta('store_mark', fileMark);
     } catch (error) {
@@ -209,6 +210,15 @@ export class StoreSource extends IndexedSource {
     if (isGone) this.options.events.emitLater('sourceReset', { sourceId: this.sourceId });
     else if (changed.size > 0) this.options.events.sessionsGrewLater(this.sourceId, changed);
     this.options.events.sourceChangedLater(this.getInfo());
+  }
+
+  /** Big sessions' trees go into the fresh index before it is swapped in (see index-session-trees-job). */
+  private async storeSessionTrees(dbPath: string): Promise<void> {
+    const minSpans = this.options.storedTreeMinSpans ?? STORED_TREE_MIN_SPANS;
+    // Only time is lost when it fails: the engine then builds a tree when it is opened.
+    await this.options.workers.runSessionTrees({ dbPath, minSpans }).catch(() => 0);
+    // The job's connection is the worker's to keep; this index is replaced on the next read.
+    await this.options.workers.closeDb(dbPath);
   }
 
   private refreshInfo(): void {

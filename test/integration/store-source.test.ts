@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TraceEvents } from '../../src/shared/contract/trace-api';
@@ -96,6 +96,28 @@ describe('run databases through the engine', () => {
     expect(detail.value.raw).toMatchObject({ path, table: 'audit_log', line: 0 });
     expect(detail.value.raw.rowid).toBeGreaterThan(0);
     expect(detail.value.raw.text).toContain('block_destructive');
+  });
+
+  it("stores big sessions' trees in the fresh index before swapping it in, and shows the waterfall a built tree shows", async () => {
+    const path = join(harness.dir, 'audit.db');
+    makeAuditDb(path);
+    const service = makeService(false, { storedTreeMinSpans: 2 });
+    const { sourceId } = await openOne(service, path);
+    await service.whenIdle();
+    const fromStored = await service.getWaterfall({ sourceId, sessionId: 'sess-a', collapsedKeys: [], offset: 0, limit: 100 });
+    await service.close();
+    const folder = join(harness.cacheDir, 'index');
+    const current = join(folder, readFileSync(join(folder, readdirSync(folder).find((name) => name.endsWith('.current'))!), 'utf8').trim());
+    const index = new Database(current);
+    expect(index.prepare('SELECT session_id FROM session_trees').pluck().all()).toEqual(['sess-a']);
+    index.prepare('DELETE FROM session_trees').run();
+    index.close();
+
+    // The unchanged store's index is reused, now without a stored tree: the engine builds it.
+    const plain = makeService(false);
+    const reopened = await openOne(plain, path);
+    await plain.whenIdle();
+    expect(await plain.getWaterfall({ sourceId: reopened.sourceId, sessionId: 'sess-a', collapsedKeys: [], offset: 0, limit: 100 })).toEqual(fromStored);
   });
 
   it('shows rows another process commits while the store is watched', async () => {
