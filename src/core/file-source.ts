@@ -44,6 +44,8 @@ export class FileSource extends IndexedSource {
   private isTreesWanted = false;
   private treesTimer: NodeJS.Timeout | null = null;
   private hasRequestedTrees = false;
+  /** Spans were indexed since the last trees job started (an unchanged file reopened has none: no job). */
+  private hasNewSpans = false;
   private tailer: FileTailer | null = null;
   private readonly formats = new Set<string>();
   private headLength = 0;
@@ -169,6 +171,7 @@ export class FileSource extends IndexedSource {
     for (const format of result.formats) this.formats.add(format);
     if (isNewFormat) this.db?.setMeta('formats', [...this.formats].join(','));
     this.info.format = this.formats.size > 0 ? [...this.formats].join(', ') : null;
+    if (result.spans > 0) this.hasNewSpans = true;
     this.info.spans += result.spans;
     this.info.traces += result.traces;
     this.info.sessions += result.sessions;
@@ -228,7 +231,7 @@ export class FileSource extends IndexedSource {
    * watched file that grew since, at most once a LIVE_TREES_DELAY_MS), one job at a time.
    */
   private requestSessionTrees(): void {
-    if (this.isClosed) return;
+    if (this.isClosed || !this.hasNewSpans) return;
     if (this.treesJob) {
       this.isTreesWanted = true;
       return;
@@ -247,6 +250,7 @@ export class FileSource extends IndexedSource {
 
   private startSessionTrees(): void {
     if (this.isClosed || this.treesJob) return;
+    this.hasNewSpans = false;
     const job = { dbPath: this.dbPath, minSpans: this.options.storedTreeMinSpans ?? STORED_TREE_MIN_SPANS };
     this.treesJob = this.options.workers
       .runSessionTrees(job)
