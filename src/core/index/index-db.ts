@@ -1,9 +1,10 @@
 /**
  * The index of one source: the only code that speaks SQL. It stores what lists and
- * waterfalls need (ids, parent, name, times, type, status, session, tokens, cost, decision)
- * plus each span's record offset and length in the file; everything else is read back from
- * the file on demand. Traces and sessions are kept as running aggregates so the sessions
- * table never scans spans.
+ * waterfalls need (ids, parent, name, times, type, status, session, tokens, decision) plus
+ * each span's record offset and length in the file; everything else is read back from the
+ * file on demand. Spans are kept in blocks, a trace's spans per piece (span-blocks.ts);
+ * traces and sessions as running aggregates so the sessions table never scans spans; big
+ * sessions' built trees as bytes (session-tree-codec.ts).
  *
  * Several connections share one index: ingest workers write pieces of the file in parallel
  * (each batch is one IMMEDIATE transaction that also records its piece and bumps the
