@@ -159,7 +159,7 @@ export interface SessionSpans {
 }
 
 /** No spans yet. */
-export function emptySessionSpans(): SessionSpans {
+function emptySessionSpans(): SessionSpans {
   return { keys: [], traceIds: [], spanIds: [], parentIds: [], starts: [], criteria: null };
 }
 
