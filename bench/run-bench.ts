@@ -1034,7 +1034,7 @@ async function main(): Promise<void> {
     // 3. Ingest, each in a fresh child with a fresh cache.
     // Like the baseline, the faster of two runs counts (this VM is noisy); peak RSS is the
     // larger of the two, and the first run's cache is the one reopened below.
-    log(`ingest (openPath -> whenIdle, fresh cache, best of ${INGEST_RUNS} runs):`);
+    log(`ingest (openPath -> whenIdle, fresh cache, index workers already started as at app launch, best of ${INGEST_RUNS} runs):`);
     const ingest: Record<string, ChildResult> = {};
     const ingestRuns: Record<string, ChildResult[]> = {};
     for (const [form, data] of Object.entries(forms)) {

@@ -52,6 +52,12 @@ export class IndexWorkerPool {
     while (!this.isClosed && this.workers.length < this.size) this.workers.push(this.spawn());
   }
 
+  /** Starts every worker and resolves once each has loaded (answered a ping). */
+  async start(): Promise<void> {
+    this.startAll();
+    await Promise.all(this.workers.map((entry) => this.post(entry, { type: 'ping', jobId: this.nextJobId++ }, [])));
+  }
+
   /** Worker threads running now (they start on demand, at most the pool's size). */
   get startedWorkers(): number {
     return this.workers.length;

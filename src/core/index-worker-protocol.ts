@@ -32,7 +32,13 @@ export interface CloseDbJob {
   dbPath: string;
 }
 
-export type WorkerJob = IndexJob | CloseDbJob | IndexStoreJob | SessionTreesJob;
+export type WorkerJob = IndexJob | CloseDbJob | IndexStoreJob | SessionTreesJob | PingJob;
+
+/** Answered as soon as the worker has loaded: the pool knows it is ready for work. */
+export interface PingJob {
+  type: 'ping';
+  jobId: number;
+}
 
 /**
  * Builds and stores the span trees of the sessions of an index that have at least

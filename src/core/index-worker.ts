@@ -71,6 +71,7 @@ export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
 
 function handle(job: WorkerJob): WorkerReply {
   try {
+    if (job.type === 'ping') return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans: 0, traces: 0, sessions: 0, errors: 0, logs: 0, formats: [], gained: [] };
     if (job.type === 'closeDb') {
       databases.get(job.dbPath)?.close();
       databases.delete(job.dbPath);

@@ -267,6 +267,17 @@ export class TraceService implements TraceApi, TraceEventSource {
     return report;
   }
 
+  /**
+   * Starts the index workers now and resolves once they have loaded. The app calls it at
+   * launch, so the first file opened does not wait for threads to start (~150 ms on 2 cores);
+   * without it they start when a file has something to index.
+   */
+  async startIndexWorkers(): Promise<void> {
+    if (this.isClosed) return;
+    this.workers ??= new IndexWorkerPool(this.workerCount);
+    await this.workers.start();
+  }
+
   /** Stops watchers and closes index databases. */
   async close(): Promise<void> {
     this.isClosed = true;

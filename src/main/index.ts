@@ -104,6 +104,8 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
+  // The index workers load while the window does.
+  void service.startIndexWorkers().catch(() => undefined);
   mainWindow = createMainWindow(service);
   const fromUser = pendingPaths.splice(0);
   if (fromUser.length > 0) await openPaths(fromUser);

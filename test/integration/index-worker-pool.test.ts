@@ -65,4 +65,11 @@ describe('IndexWorkerPool', () => {
     pool.startAll();
     expect(pool.startedWorkers).toBe(2);
   });
+
+  it('resolves start() once every thread has loaded and answered', async () => {
+    await pool.start();
+    expect(pool.startedWorkers).toBe(2);
+    await pool.start();
+    expect(pool.startedWorkers).toBe(2);
+  });
 });
