@@ -39,8 +39,14 @@ function toWellFormedDeep(value: unknown): unknown {
   return value;
 }
 
-/** Rewrites bare NaN / Infinity / -Infinity tokens outside strings as JSON strings. */
-export function quoteNonFiniteNumbers(text: string): string {
+/**
+ * What a token rewriter found at a position outside strings: the token's end, and whether it
+ * is written as a JSON string; null when no token starts there.
+ */
+export type TokenAt = { end: number; isQuoted: boolean } | null;
+
+/** Rewrites the tokens `readToken` finds outside JSON strings as JSON strings (the text itself when there are none). */
+export function quoteTokensOutsideStrings(text: string, readToken: (text: string, at: number) => TokenAt): string {
   let out = '';
   let copyFrom = 0;
   let inString = false;
@@ -55,15 +61,23 @@ export function quoteNonFiniteNumbers(text: string): string {
       inString = true;
       continue;
     }
-    let token: string | null = null;
-    if (text.startsWith('NaN', i)) token = 'NaN';
-    else if (text.startsWith('Infinity', i)) token = 'Infinity';
-    else if (text.startsWith('-Infinity', i)) token = '-Infinity';
-    if (token) {
-      out += text.slice(copyFrom, i) + '"' + token + '"';
-      i += token.length - 1;
-      copyFrom = i + 1;
+    const token = readToken(text, i);
+    if (!token) continue;
+    if (token.isQuoted) {
+      out += `${text.slice(copyFrom, i)}"${text.slice(i, token.end)}"`;
+      copyFrom = token.end;
     }
+    i = token.end - 1;
   }
-  return out + text.slice(copyFrom);
+  return copyFrom === 0 ? text : out + text.slice(copyFrom);
+}
+
+const NON_FINITE_TOKENS = ['NaN', 'Infinity', '-Infinity'];
+
+/** Rewrites bare NaN / Infinity / -Infinity tokens outside strings as JSON strings. */
+export function quoteNonFiniteNumbers(text: string): string {
+  return quoteTokensOutsideStrings(text, (source, at) => {
+    const token = NON_FINITE_TOKENS.find((candidate) => source.startsWith(candidate, at));
+    return token ? { end: at + token.length, isQuoted: true } : null;
+  });
 }

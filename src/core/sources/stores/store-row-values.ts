@@ -7,7 +7,7 @@
  * A row shown raw keeps its columns, JSON decoded, blobs described rather than dumped.
  */
 import type Database from 'better-sqlite3';
-import { parseJsonLenient } from '../../ingest/parse-json-lenient';
+import { parseJsonLenient, quoteTokensOutsideStrings, type TokenAt } from '../../ingest/parse-json-lenient';
 import { flattenAttributes } from '../../ingest/adapt-phoenix';
 import { isJsonObject } from '../../ingest/is-json-object';
 import type { Attributes, AttributeValue } from '../../../shared/model/attribute-value';
@@ -20,39 +20,26 @@ const LONG_DIGITS = /\d{16}/;
 
 const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
 
+/** An integer literal a double cannot hold exactly, to be quoted; a float skipped whole. */
+function readUnsafeInteger(text: string, at: number): TokenAt {
+  const c = text.charCodeAt(at);
+  if (c !== 0x2d && !isDigit(c)) return null;
+  const digitsStart = c === 0x2d ? at + 1 : at;
+  let end = digitsStart;
+  while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+  if (end === digitsStart) return null;
+  const next = text[end];
+  if (next === '.' || next === 'e' || next === 'E') {
+    // A fraction or exponent: a float, left to JSON.parse.
+    while (end < text.length && /[0-9.eE+-]/.test(text[end])) end++;
+    return { end, isQuoted: false };
+  }
+  return { end, isQuoted: !Number.isSafeInteger(Number(text.slice(at, end))) };
+}
+
 /** Rewrites integer literals outside strings that a double cannot hold exactly as JSON strings. */
 function quoteUnsafeIntegers(text: string): string {
-  if (!LONG_DIGITS.test(text)) return text;
-  let out = '';
-  let copyFrom = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (c === 0x22) {
-      inString = true;
-      continue;
-    }
-    if (c !== 0x2d && !isDigit(c)) continue;
-    const digitsStart = c === 0x2d ? i + 1 : i;
-    let end = digitsStart;
-    while (end < text.length && isDigit(text.charCodeAt(end))) end++;
-    if (end === digitsStart) continue;
-    const next = text[end];
-    if (next === '.' || next === 'e' || next === 'E') {
-      // A fraction or exponent: a float, left to JSON.parse.
-      while (end < text.length && /[0-9.eE+-]/.test(text[end])) end++;
-    } else if (!Number.isSafeInteger(Number(text.slice(i, end)))) {
-      out += `${text.slice(copyFrom, i)}"${text.slice(i, end)}"`;
-      copyFrom = end;
-    }
-    i = end - 1;
-  }
-  return copyFrom === 0 ? text : out + text.slice(copyFrom);
+  return LONG_DIGITS.test(text) ? quoteTokensOutsideStrings(text, readUnsafeInteger) : text;
 }
 
 /** Parses JSON text exactly: unsafe integers become decimal strings, bare NaN/Infinity strings. Throws when not JSON. */
