@@ -13,6 +13,8 @@ import { frameCsvRecords } from './ingest/frame-csv-records';
 import { frameJsonRecords, type FramedRecord } from './ingest/frame-json-records';
 import { frameLengthPrefixedRecords } from './ingest/frame-length-prefixed';
 import { createIngestResult, ingestRecord, type IngestResult } from './ingest/ingest-records';
+import { createOtelConsoleFastPath } from './ingest/scan-otel-console-records';
+import { loadRecordScanner } from './native/record-scanner-addon';
 import type { IndexJob, IndexJobResult, WorkerJob, WorkerReply } from './index-worker-protocol';
 
 const databases = new Map<string, IndexDb>();
@@ -43,12 +45,20 @@ function ingestDecodedRecord(record: FramedRecord, encoding: PayloadEncoding, in
 export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
   const bytes = Buffer.from(job.bytes, 0, job.lengthBytes);
   const ingested = createIngestResult();
+  const scanner = loadRecordScanner();
   const framed =
     job.encoding === 'length-prefixed'
       ? frameLengthPrefixedRecords(bytes, job.offset, job.line, job.isClosed, (record, encoding) => ingestDecodedRecord(record, encoding, ingested))
       : job.encoding === 'csv'
         ? frameCsvRecords(bytes, job.offset, job.line, job.isClosed, job.csvHeader ?? null, (record) => ingestRecord(record, ingested))
-        : frameJsonRecords(bytes, job.offset, job.line, job.isClosed, (record) => ingestRecord(record, ingested));
+        : frameJsonRecords(
+            bytes,
+            job.offset,
+            job.line,
+            job.isClosed,
+            (record) => ingestRecord(record, ingested),
+            scanner ? createOtelConsoleFastPath(scanner, job.offset, ingested) : undefined,
+          );
   const errors = [...framed.errors, ...ingested.errors].sort((a, b) => a.offset - b.offset);
   const piece = { offset: job.offset, endOffset: job.offset + framed.consumedBytes, endLine: job.line + framed.consumedLines };
   // Encoding the blocks needs no database: done before waiting for the turn to write.

@@ -282,15 +282,89 @@ const SORT_COLUMNS: Record<SessionSortKey, string> = {
 const TRACE_ID_KEY_SOURCE = 'trace id';
 const KEYS_PER_SELECT = 400;
 
-/** A batch's spans grouped by trace, each trace's already encoded as blocks. */
+/**
+ * What one batch adds to a trace's running totals, summed from its spans before the write
+ * turn, so the turn only adds it to the stored row.
+ */
+interface TraceDelta {
+  /** Spans of the source (a synthesized criterion is a row of the tree, never counted). */
+  counted: number;
+  errorCount: number;
+  denialCount: number;
+  hitlCount: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  openCount: number;
+  startUs: number | null;
+  endUs: number | null;
+  models: Set<string>;
+  tags: Set<string>;
+  /** The batch's run meta, stamped ('' for none). */
+  meta: string;
+  runStatus: RunStatus | null;
+  /** The first span that names a session. */
+  sessionKey: string | null;
+  sessionKeySource: string | null;
+}
+
+function sumTraceDelta(spans: readonly IndexableSpan[]): TraceDelta {
+  const delta: TraceDelta = {
+    counted: 0,
+    errorCount: 0,
+    denialCount: 0,
+    hitlCount: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    openCount: 0,
+    startUs: null,
+    endUs: null,
+    models: new Set(),
+    tags: new Set(),
+    meta: '',
+    runStatus: null,
+    sessionKey: null,
+    sessionKeySource: null,
+  };
+  for (const span of spans) {
+    if (span.criterion === 'synthesized') continue;
+    delta.counted++;
+    if (span.meta) delta.meta = mergeStampedMeta(delta.meta, span.meta, [span.startUs, span.recordOffset]);
+    delta.runStatus = worstRunStatus(delta.runStatus, span.runStatus);
+    if (span.tags) for (const tag of span.tags) delta.tags.add(tag);
+    if (span.status === 'error' && !span.isVerdict) delta.errorCount++;
+    if (span.decision === 'deny' || span.decision === 'soft-deny') delta.denialCount++;
+    if (span.decision === 'hitl') delta.hitlCount++;
+    // Tokens and cost count on LLM spans only (wrappers repeat their children's usage), and
+    // not on a grader's calls (evaluation cost is not the agent's usage).
+    if (span.spanType === 'llm' && !span.isGraderCall) {
+      delta.inputTokens += span.inputTokens ?? 0;
+      delta.outputTokens += span.outputTokens ?? 0;
+      delta.costUsd += span.costUsd ?? 0;
+    }
+    // No end means running, unless the span has no times at all and a status says it finished.
+    if (span.endUs === null && (span.startUs !== null || span.status === 'unset')) delta.openCount++;
+    delta.startUs = minNullable(delta.startUs, span.startUs);
+    delta.endUs = maxNullable(delta.endUs, maxNullable(span.endUs, span.startUs));
+    if (span.model) delta.models.add(span.model);
+    if (delta.sessionKey === null && span.sessionKey) {
+      delta.sessionKey = span.sessionKey;
+      delta.sessionKeySource = span.sessionKeySource ?? 'attribute';
+    }
+  }
+  return delta;
+}
+
+/** A batch's spans grouped by trace, each trace's already encoded as blocks and summed. */
 export interface PreparedSpans {
   spans: IndexableSpan[];
-  byTrace: Map<string, { spans: IndexableSpan[]; blocks: EncodedBlock[] }>;
+  byTrace: Map<string, { blocks: EncodedBlock[]; delta: TraceDelta }>;
 }
 
 /**
- * Groups spans by trace and encodes each trace's blocks: the part of a batch that needs no
- * database, so an index worker does it before taking its turn to write.
+ * Groups spans by trace, encodes each trace's blocks and sums what they add to its totals: the
+ * part of a batch that needs no database, so an index worker does it before taking its turn to write.
  */
 export function prepareSpans(spans: IndexableSpan[]): PreparedSpans {
   const grouped = new Map<string, IndexableSpan[]>();
@@ -299,8 +373,8 @@ export function prepareSpans(spans: IndexableSpan[]): PreparedSpans {
     if (!list) grouped.set(span.traceId, (list = []));
     list.push(span);
   }
-  const byTrace = new Map<string, { spans: IndexableSpan[]; blocks: EncodedBlock[] }>();
-  for (const [traceId, list] of grouped) byTrace.set(traceId, { spans: list, blocks: encodeSpanBlocks(list) });
+  const byTrace = new Map<string, { blocks: EncodedBlock[]; delta: TraceDelta }>();
+  for (const [traceId, list] of grouped) byTrace.set(traceId, { blocks: encodeSpanBlocks(list), delta: sumTraceDelta(list) });
   return { spans, byTrace };
 }
 
@@ -539,7 +613,7 @@ export class IndexDb {
     const existingTraces = new Map<string, TraceRow>();
     for (const row of this.selectWhereIn<TraceRow>('SELECT * FROM traces WHERE trace_id IN', [...byTrace.keys()])) existingTraces.set(row.trace_id, row);
     const traceKeys = new Map<string, number>();
-    for (const [traceId, { spans: list }] of byTrace) {
+    for (const [traceId, { delta }] of byTrace) {
       const existing = existingTraces.get(traceId);
       if (!existing) result.traces++;
       const row: TraceRow = existing ?? {
@@ -563,40 +637,26 @@ export class IndexDb {
         meta: '',
       };
       const previousSession = existing ? existing.session_id : null;
-      const models = new Set<string>();
-      const tags = new Set<string>();
-      let counted = 0;
-      for (const span of list) {
-        // A criterion synthesised from its Grade is a row of the tree, not a span of the source: never counted.
-        if (span.criterion === 'synthesized') continue;
-        counted++;
-        row.span_count++;
-        if (span.meta) row.meta = mergeStampedMeta(row.meta, span.meta, [span.startUs, span.recordOffset]);
-        row.run_status = worstRunStatus(row.run_status, span.runStatus);
-        if (span.tags) for (const tag of span.tags) tags.add(tag);
-        if (span.status === 'error' && !span.isVerdict) row.error_count++;
-        if (span.decision === 'deny' || span.decision === 'soft-deny') row.denial_count++;
-        if (span.decision === 'hitl') row.hitl_count++;
-        // Tokens and cost count on LLM spans only (wrappers repeat their children's usage), and
-        // not on a grader's calls (evaluation cost is not the agent's usage).
-        if (span.spanType === 'llm' && !span.isGraderCall) {
-          row.input_tokens += span.inputTokens ?? 0;
-          row.output_tokens += span.outputTokens ?? 0;
-          row.cost_usd += span.costUsd ?? 0;
-        }
-        // No end means running, unless the span has no times at all and a status says it finished.
-        if (span.endUs === null && (span.startUs !== null || span.status === 'unset')) row.open_count++;
-        row.start_us = minNullable(row.start_us, span.startUs);
-        row.end_us = maxNullable(row.end_us, maxNullable(span.endUs, span.startUs));
-        if (span.model) models.add(span.model);
-        // The first span that names a session decides the trace's session.
-        if (row.session_key_source === TRACE_ID_KEY_SOURCE && span.sessionKey) {
-          row.session_id = span.sessionKey;
-          row.session_key_source = span.sessionKeySource ?? 'attribute';
-        }
+      const counted = delta.counted;
+      row.span_count += counted;
+      if (delta.meta !== '') row.meta = mergeStampedMeta(row.meta, null, null, delta.meta);
+      row.run_status = worstRunStatus(row.run_status, delta.runStatus);
+      row.error_count += delta.errorCount;
+      row.denial_count += delta.denialCount;
+      row.hitl_count += delta.hitlCount;
+      row.input_tokens += delta.inputTokens;
+      row.output_tokens += delta.outputTokens;
+      row.cost_usd += delta.costUsd;
+      row.open_count += delta.openCount;
+      row.start_us = minNullable(row.start_us, delta.startUs);
+      row.end_us = maxNullable(row.end_us, delta.endUs);
+      // The first span that names a session decides the trace's session.
+      if (row.session_key_source === TRACE_ID_KEY_SOURCE && delta.sessionKey !== null) {
+        row.session_id = delta.sessionKey;
+        row.session_key_source = delta.sessionKeySource ?? 'attribute';
       }
-      row.models = mergeLines(row.models, models);
-      row.tags = mergeLines(row.tags, tags);
+      row.models = mergeLines(row.models, delta.models);
+      row.tags = mergeLines(row.tags, delta.tags);
       const written = this.upsertTrace.run(row);
       traceKeys.set(traceId, row.trace_key ?? Number(written.lastInsertRowid));
       if (previousSession !== null && previousSession !== row.session_id) touchedSessions.add(previousSession);

@@ -51,6 +51,45 @@ function readResource(raw: unknown): Attributes {
   return resource;
 }
 
+/** A console span's top-level values as read from its record, before normalizing. */
+export interface OtelConsoleFields {
+  name: unknown;
+  traceId: unknown;
+  spanId: unknown;
+  parentId: unknown;
+  kind: unknown;
+  startTime: unknown;
+  endTime: unknown;
+  status: unknown;
+  attributes: unknown;
+  events: NormalizedEvent[];
+  links: NormalizedLink[];
+  resource: Attributes;
+}
+
+/**
+ * Normalizes a console span's values: shared by the adapter below and by the native record
+ * scanner's reader (which hands over only what the index needs, and no events or links).
+ */
+export function adaptOtelConsoleFields(fields: OtelConsoleFields): NormalizedSpan {
+  const name = fields.name;
+  return {
+    traceId: normalizeId(fields.traceId),
+    spanId: normalizeId(fields.spanId),
+    parentSpanId: normalizeParentId(fields.parentId),
+    name: typeof name === 'string' ? name : String(name ?? ''),
+    kind: KINDS[String(fields.kind)] ?? 'unspecified',
+    startNs: parseAnyTimeToNs(fields.startTime),
+    endNs: parseAnyTimeToNs(fields.endTime),
+    ...readStatus(fields.status),
+    attributes: asAttributes(fields.attributes as AttributeValue),
+    events: fields.events,
+    links: fields.links,
+    resource: fields.resource,
+    scope: null,
+  };
+}
+
 /** Maps one console span object to the normalized model. */
 export function adaptOtelConsoleSpan(value: Json): NormalizedSpan {
   const context = value.context as Json;
@@ -71,19 +110,18 @@ export function adaptOtelConsoleSpan(value: Json): NormalizedSpan {
         };
       })
     : [];
-  return {
-    traceId: normalizeId(context.trace_id),
-    spanId: normalizeId(context.span_id),
-    parentSpanId: normalizeParentId(value.parent_id),
-    name: typeof value.name === 'string' ? value.name : String(value.name ?? ''),
-    kind: KINDS[String(value.kind)] ?? 'unspecified',
-    startNs: parseAnyTimeToNs(value.start_time),
-    endNs: parseAnyTimeToNs(value.end_time),
-    ...readStatus(value.status),
-    attributes: asAttributes(value.attributes as AttributeValue),
+  return adaptOtelConsoleFields({
+    name: value.name,
+    traceId: context.trace_id,
+    spanId: context.span_id,
+    parentId: value.parent_id,
+    kind: value.kind,
+    startTime: value.start_time,
+    endTime: value.end_time,
+    status: value.status,
+    attributes: value.attributes,
     events,
     links,
     resource: readResource(value.resource),
-    scope: null,
-  };
+  });
 }

@@ -39,6 +39,13 @@ export interface FramingError {
   excerpt: string;
 }
 
+/**
+ * Reads records itself from `pos` (a `{` on line `line`) on, for formats it can read faster than
+ * JSON.parse: how many it took, where it stopped, and the line breaks it passed. Zero records:
+ * the framer reads the next record as usual.
+ */
+export type RecordFastPath = (bytes: Buffer, pos: number, line: number) => { records: number; stop: number; lines: number };
+
 export interface FrameResult {
   records: FramedRecord[];
   errors: FramingError[];
@@ -161,7 +168,9 @@ export function makeExcerpt(bytes: Buffer, start: number, end: number): string {
  * Frames the complete JSON values in `bytes`, which starts at absolute `baseOffset` on line
  * `baseLine`. With `isFinal`, a trailing incomplete value is reported as an error instead of
  * being left unconsumed. With `onRecord`, records are handed over one by one and not kept
- * (so their parsed values can die young); otherwise they are returned.
+ * (so their parsed values can die young); otherwise they are returned. With `fastPath`, records
+ * it accepts are its own (never passed to `onRecord`); once it has refused a piece's first
+ * record it is not asked again for that piece (another format, most likely).
  */
 export function frameJsonRecords(
   bytes: Buffer,
@@ -169,6 +178,7 @@ export function frameJsonRecords(
   baseLine: number,
   isFinal: boolean,
   onRecord?: (record: FramedRecord) => void,
+  fastPath?: RecordFastPath,
 ): FrameResult {
   const kept: FramedRecord[] = [];
   const records = onRecord ? { push: onRecord } : kept;
@@ -178,6 +188,7 @@ export function frameJsonRecords(
   let line = baseLine;
   let consumedBytes = 0;
   let consumedLines = 0;
+  let hasFastRecords = false;
 
   // A UTF-8 byte order mark at the very start of the file is not data.
   if (baseOffset === 0 && end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -196,8 +207,12 @@ export function frameJsonRecords(
   };
 
   // Lone-surrogate repair walks values; skip it for the (usual) chunk without any \uD8xx escape.
-  const mayHaveSurrogates = bytes.indexOf('\\ud') !== -1 || bytes.indexOf('\\uD') !== -1;
-  const parseFast = (text: string): unknown => (mayHaveSurrogates ? repairSurrogates(text, JSON.parse(text)) : JSON.parse(text));
+  // Looked for once, when a record is first parsed here (a fast path may have read them all).
+  let mayHaveSurrogates: boolean | undefined;
+  const parseFast = (text: string): unknown => {
+    mayHaveSurrogates ??= bytes.indexOf('\\ud') !== -1 || bytes.indexOf('\\uD') !== -1;
+    return mayHaveSurrogates ? repairSurrogates(text, JSON.parse(text)) : JSON.parse(text);
+  };
 
   const parseInto = (start: number, stop: number, startLine: number) => {
     const text = bytes.toString('utf8', start, stop);
@@ -216,6 +231,18 @@ export function frameJsonRecords(
       consumedBytes = pos;
       consumedLines = line - baseLine;
       continue;
+    }
+    if (fastPath !== undefined && byte === OPEN_BRACE) {
+      const fast = fastPath(bytes, pos, line);
+      if (fast.records > 0) {
+        hasFastRecords = true;
+        pos = fast.stop;
+        line += fast.lines;
+        consumedBytes = pos;
+        consumedLines = line - baseLine;
+        continue;
+      }
+      if (!hasFastRecords) fastPath = undefined;
     }
     const atLineStart = pos === 0 || bytes[pos - 1] === NEWLINE;
 

@@ -5,7 +5,7 @@
  */
 import type { Attributes } from '../../shared/model/attribute-value';
 import type { Decision, SpanStatus, SpanType } from '../../shared/model/span-type';
-import { deriveSpanFields, type RunStatus } from '../semantics/derive-span-fields';
+import { deriveIndexFields, type RunStatus } from '../semantics/derive-span-fields';
 import { adaptRecord } from './adapt-record';
 import type { FramedRecord, FramingError } from './frame-json-records';
 import type { NormalizedSpan } from './normalized-span';
@@ -100,23 +100,34 @@ export function ingestRecord(record: FramedRecord, into: IngestResult): void {
   }
 }
 
+/** What the index takes of a normalized span, its times in µs. */
+export interface SpanEssentials {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  status: SpanStatus;
+  startUs: number | null;
+  endUs: number | null;
+  attributes: Attributes;
+}
+
 /**
- * One normalized span with its derived fields, as the index stores it. `recordOffset`,
- * `recordLength` and `recordLine` say where its record is: a file's byte offset, length and
- * line, or for a run database the row's rowid, 0 and its table's position in the reader's list.
+ * One span with its derived fields, as the index stores it. `recordOffset`, `recordLength` and
+ * `recordLine` say where its record is: a file's byte offset, length and line, or for a run
+ * database the row's rowid, 0 and its table's position in the reader's list.
  */
-export function toIndexableSpan(
-  span: NormalizedSpan,
+export function toIndexableSpanFrom(
+  span: SpanEssentials,
   format: string,
   recordOffset: number,
   recordLength: number,
   recordLine: number,
   recordIndex: number,
 ): IndexableSpan {
-  const fields = deriveSpanFields(span.name, span.attributes);
-  const sessionHit = fields.provenance.find((p) => p.field === 'session');
-  let endUs = nsToUs(span.endNs);
-  const startUs = nsToUs(span.startNs);
+  const fields = deriveIndexFields(span.name, span.attributes);
+  const startUs = span.startUs;
+  let endUs = span.endUs;
   // An end before the start is a broken clock or a placeholder: draw the span open, never negative.
   if (endUs !== null && startUs !== null && endUs < startUs) endUs = null;
   return {
@@ -129,7 +140,7 @@ export function toIndexableSpan(
     startUs,
     endUs,
     sessionKey: fields.sessionKey,
-    sessionKeySource: sessionHit ? sessionHit.fromKey : null,
+    sessionKeySource: fields.sessionKeySource,
     model: fields.model,
     inputTokens: fields.inputTokens,
     outputTokens: fields.outputTokens,
@@ -147,6 +158,28 @@ export function toIndexableSpan(
     recordIndex,
     format,
   };
+}
+
+/** One normalized span with its derived fields, as the index stores it (see toIndexableSpanFrom). */
+export function toIndexableSpan(
+  span: NormalizedSpan,
+  format: string,
+  recordOffset: number,
+  recordLength: number,
+  recordLine: number,
+  recordIndex: number,
+): IndexableSpan {
+  const essentials: SpanEssentials = {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    name: span.name,
+    status: span.status,
+    startUs: nsToUs(span.startNs),
+    endUs: nsToUs(span.endNs),
+    attributes: span.attributes,
+  };
+  return toIndexableSpanFrom(essentials, format, recordOffset, recordLength, recordLine, recordIndex);
 }
 
 /** An empty result to ingest records into. */

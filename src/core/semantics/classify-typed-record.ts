@@ -13,6 +13,9 @@ export const SYNTHESIZED_ATTRIBUTE = 'tracelight.synthesized';
 /** Fields that only a run record carries. */
 export const TYPED_RUN_FIELDS = ['datapoint_id', 'phase', 'run_id', 'step', 'model_name'] as const;
 
+/** Every field the classification reads. */
+export const TYPED_RECORD_KEYS = ['span_kind', 'span_name', 'role', 'call_id', 'score', 'details', 'datapoint_id', 'phase'] as const;
+
 const present = (fields: Attributes, key: string) => fields[key] !== undefined && fields[key] !== null;
 
 /** True when the fields hold run-level data (datapoint, phase, …). */

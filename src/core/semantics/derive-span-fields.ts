@@ -15,7 +15,7 @@
 import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
 import type { Decision, SpanType } from '../../shared/model/span-type';
 import type { DerivedField } from '../../shared/contract/wire-types';
-import { classifyTypedRecord, hasTypedRunFields, SYNTHESIZED_ATTRIBUTE, type TypedRecordType } from './classify-typed-record';
+import { classifyTypedRecord, hasTypedRunFields, SYNTHESIZED_ATTRIBUTE, TYPED_RECORD_KEYS, type TypedRecordType } from './classify-typed-record';
 
 /** The convention a span's type was read from (FORMATS.md §10 `semantic.family`). */
 export type RunStatus = 'completed' | 'truncated' | 'error';
@@ -49,6 +49,9 @@ export interface SpanFields {
   family: SemanticFamily | null;
   /** An LLM call made by a grader: evaluation cost, to be reported apart from agent usage. */
   isGraderCall: boolean;
+  /** The attribute key the session came from. */
+  sessionKeySource: string | null;
+  /** Which key each field came from; empty from deriveIndexFields. */
   provenance: DerivedField[];
 }
 
@@ -358,6 +361,51 @@ const typedLists = {
 /** Caribou-style typed spans, and their Grade and criterion records (whose bare `score` is the grade). */
 const TYPED = new FieldPicker({ ...typedLists, score: SCORE_KEYS });
 const TYPED_GRADE = new FieldPicker({ ...typedLists, score: [...SCORE_KEYS, ...TYPED_SCORE_KEYS] });
+/**
+ * Every attribute key deriveSpanFields reads, whatever the span. A reader that hands derivation
+ * only these (the native record scanner) derives the same fields; a test over every fixture
+ * checks that derivation reads nothing else. Add a key here whenever derivation reads a new one.
+ */
+export const DERIVE_ATTRIBUTE_KEYS: readonly string[] = [
+  ...new Set([
+    ...typedLists.model,
+    ...typedLists.provider,
+    ...typedLists.inputTokens,
+    ...typedLists.outputTokens,
+    ...typedLists.costUsd,
+    ...typedLists.session,
+    ...commonLists.riskTier,
+    ...commonLists.decisionReason,
+    ...SCORE_KEYS,
+    ...TYPED_SCORE_KEYS,
+    ...NESTED_PARENTS,
+    ...KITARU_USAGE_KEYS,
+    ...TYPED_RECORD_KEYS,
+    'openinference.span.kind',
+    'gen_ai.operation.name',
+    'traceloop.span.kind',
+    'mlflow.spanType',
+    'ai.operationId',
+    'langfuse.observation.type',
+    'kavalai.kind',
+    'kavalai.node_type',
+    'kavalai.call_type',
+    'kitelogik.audit.outcome',
+    'kitaru.span.kind',
+    'llm.request.type',
+    'kitelogik.policy.allow',
+    'kitelogik.policy.deny',
+    'kitelogik.policy.requires_hitl',
+    'kitelogik.allowed',
+    'grader_name',
+    'status',
+    'tags',
+    'tag.tags',
+    'langfuse.trace.tags',
+    'meta',
+    SYNTHESIZED_ATTRIBUTE,
+  ]),
+];
 const FIELD = Object.fromEntries(PICKED_FIELDS.map((field, i) => [field, i])) as Record<PickedField, number>;
 
 function asNumber(value: AttributeValue): number | null {
@@ -418,10 +466,10 @@ function deriveSpanType(
   name: string,
   attributes: Attributes,
   typed: TypedRecordType | null,
-  provenance: DerivedField[],
+  provenance: DerivedField[] | null,
 ): { spanType: SpanType; family: SemanticFamily | null } {
   const note = (spanType: SpanType, fromKey: string, family: SemanticFamily | null) => {
-    provenance.push({ field: 'spanType', value: spanType, fromKey });
+    provenance?.push({ field: 'spanType', value: spanType, fromKey });
     return { spanType, family };
   };
   const oi = attributes['openinference.span.kind'];
@@ -466,14 +514,14 @@ function deriveSpanType(
   return { spanType: 'unknown', family: null };
 }
 
-function deriveDecision(attributes: Attributes, provenance: DerivedField[]): Decision | null {
+function deriveDecision(attributes: Attributes, provenance: DerivedField[] | null): Decision | null {
   const allow = asBool(attributes['kitelogik.policy.allow']);
   const deny = asBool(attributes['kitelogik.policy.deny']);
   if (allow === null && deny === null) {
     // An audit row whose decision JSON could not be read still records its outcome.
     const outcome = attributes['kitelogik.audit.outcome'];
     const fromOutcome = typeof outcome === 'string' ? (AUDIT_OUTCOME_DECISIONS[outcome] ?? null) : null;
-    if (fromOutcome !== null) provenance.push({ field: 'decision', value: fromOutcome, fromKey: 'kitelogik.audit.outcome' });
+    if (fromOutcome !== null) provenance?.push({ field: 'decision', value: fromOutcome, fromKey: 'kitelogik.audit.outcome' });
     return fromOutcome;
   }
   const hitl = asBool(attributes['kitelogik.policy.requires_hitl']);
@@ -483,14 +531,14 @@ function deriveDecision(attributes: Attributes, provenance: DerivedField[]): Dec
   else if (allow === true) [decision, fromKey] = ['allow', 'kitelogik.policy.allow'];
   else if (hitl === true) [decision, fromKey] = ['hitl', 'kitelogik.policy.requires_hitl'];
   else [decision, fromKey] = ['soft-deny', 'kitelogik.policy.allow'];
-  provenance.push({ field: 'decision', value: decision, fromKey });
+  provenance?.push({ field: 'decision', value: decision, fromKey });
   return decision;
 }
 
-function readRunStatus(value: AttributeValue | undefined, provenance: DerivedField[]): RunStatus | null {
+function readRunStatus(value: AttributeValue | undefined, provenance: DerivedField[] | null): RunStatus | null {
   const status = typeof value === 'string' ? value.toUpperCase() : '';
   const runStatus: RunStatus | null = status === 'ERROR' ? 'error' : status === 'TRUNCATED' ? 'truncated' : status === 'COMPLETED' || status === 'OK' ? 'completed' : null;
-  if (runStatus) provenance.push({ field: 'runStatus', value: runStatus, fromKey: 'status' });
+  if (runStatus) provenance?.push({ field: 'runStatus', value: runStatus, fromKey: 'status' });
   return runStatus;
 }
 
@@ -518,28 +566,38 @@ function decodeJson(text: string): AttributeValue | null {
   }
 }
 
-/** Derives list/waterfall fields from a span's name and attributes. */
-function readPickedText(picked: FieldPicker, field: PickedField, provenance: DerivedField[]): string | null {
+function readPickedText(picked: FieldPicker, field: PickedField, provenance: DerivedField[] | null): string | null {
   const key = picked.keyOf(FIELD[field]);
   if (key === null) return null;
   const raw = picked.valueOf(FIELD[field]);
   const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
-  provenance.push({ field: field as DerivedField['field'], value, fromKey: key });
+  provenance?.push({ field: field as DerivedField['field'], value, fromKey: key });
   return value;
 }
 
 /** A number field: null when its best key holds no number (later keys are not tried). */
-function readPickedNumber(picked: FieldPicker, field: PickedField, provenance: DerivedField[]): number | null {
+function readPickedNumber(picked: FieldPicker, field: PickedField, provenance: DerivedField[] | null): number | null {
   const key = picked.keyOf(FIELD[field]);
   if (key === null) return null;
   const value = asNumber(picked.valueOf(FIELD[field]));
   if (value === null) return null;
-  provenance.push({ field: field as DerivedField['field'], value, fromKey: key });
+  provenance?.push({ field: field as DerivedField['field'], value, fromKey: key });
   return value;
 }
 
+/** Derives list/waterfall fields from a span's name and attributes, with the key each came from. */
 export function deriveSpanFields(name: string, attributes: Attributes): SpanFields {
-  const provenance: DerivedField[] = [];
+  return derive(name, attributes, []);
+}
+
+const NO_PROVENANCE: DerivedField[] = [];
+
+/** The same fields without their provenance: what indexing needs, with nothing more allocated per span. */
+export function deriveIndexFields(name: string, attributes: Attributes): SpanFields {
+  return derive(name, attributes, null);
+}
+
+function derive(name: string, attributes: Attributes, provenance: DerivedField[] | null): SpanFields {
   const typed = readTypedRecord(name, attributes);
   const { spanType, family } = deriveSpanType(name, attributes, typed, provenance);
   // Bare names like `input_tokens` or `model` are typed-span fields, not a convention elsewhere.
@@ -583,6 +641,7 @@ export function deriveSpanFields(name: string, attributes: Attributes): SpanFiel
     score,
     family,
     isGraderCall,
-    provenance,
+    sessionKeySource: picked.keyOf(FIELD.session),
+    provenance: provenance ?? NO_PROVENANCE,
   };
 }
