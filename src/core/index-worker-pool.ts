@@ -70,7 +70,9 @@ export class IndexWorkerPool {
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     const worker = this.script.isTypeScript
       ? new Worker(TSX_BOOTSTRAP, { eval: true, workerData: { script: this.script.path, writeTurn: this.writeTurn }, resourceLimits })
-      : new Worker(this.script.path, { workerData: { writeTurn: this.writeTurn }, resourceLimits });
+      : // The built worker needs no loader of the parent's (`--import tsx` under the bench and
+        // tests): inherited, it lexes every module the worker loads and takes a core compiling it.
+        new Worker(this.script.path, { workerData: { writeTurn: this.writeTurn }, resourceLimits, execArgv: [] });
     const entry: PoolWorker = { worker, pending: new Map() };
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {

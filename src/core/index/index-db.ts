@@ -694,7 +694,7 @@ export class IndexDb {
     const rows: T[] = [];
     for (let start = 0; start < keys.length; start += KEYS_PER_SELECT) {
       const chunk = keys.slice(start, start + KEYS_PER_SELECT);
-      rows.push(...(this.statement(`${sqlPrefix} (${chunk.map(() => '?').join(',')})`).all(...chunk) as T[]));
+      rows.push(...(this.statement(`${sqlPrefix} (${'?,'.repeat(chunk.length - 1)}?)`).all(...chunk) as T[]));
     }
     return rows;
   }

@@ -103,7 +103,7 @@ export interface EncodedBlock {
 
 const CONVERSATION_TYPES: ReadonlySet<string> = new Set(['message', 'llm', 'tool']);
 
-/** A typed-agent span the Conversation tab shows. */
+/** A typed-agent span the Conversation tab shows (encodeSpanBlocks counts them by the same rule). */
 export function isConversationSpan(fields: BlockFields, position: number): boolean {
   return formatAt(fields, position) === 'typed-agent' && CONVERSATION_TYPES.has(fields.types[position]);
 }
@@ -120,50 +120,63 @@ function isInFileOrder(spans: readonly IndexableSpan[]): boolean {
   return true;
 }
 
-/** A column of a nullable field, or undefined when every span's value is null. */
-function sparseColumn<T>(spans: readonly IndexableSpan[], read: (span: IndexableSpan) => T | null): (T | null)[] | undefined {
-  let column: (T | null)[] | undefined;
-  for (let i = 0; i < spans.length; i++) {
-    const value = read(spans[i]);
-    if (value !== null && column === undefined) column = new Array<T | null>(spans.length).fill(null);
-    if (column !== undefined) column[i] = value;
-  }
-  return column;
-}
-
 function encodeFields(spans: readonly IndexableSpan[]): BlockFields {
   const count = spans.length;
   const names = new Array<string>(count);
   const types = new Array<SpanType>(count);
   const statuses = new Array<SpanStatus>(count);
   const ends = new Array<number | null>(count);
+  const models = new Array<string | null>(count);
+  const inputTokens = new Array<number | null>(count);
+  const outputTokens = new Array<number | null>(count);
+  const decisions = new Array<Decision | null>(count);
   const offsets = new Array<number>(count);
   const lengths = new Array<number>(count);
   const lines = new Array<number>(count);
   const indexes = new Array<number>(count);
+  const format = spans[0].format;
   let isOneFormat = true;
+  let hasModels = false;
+  let hasInputTokens = false;
+  let hasOutputTokens = false;
+  let hasDecisions = false;
   for (let i = 0; i < count; i++) {
     const span = spans[i];
     names[i] = span.name;
     types[i] = span.spanType;
     statuses[i] = span.status;
     ends[i] = span.endUs;
+    models[i] = span.model;
+    inputTokens[i] = span.inputTokens;
+    outputTokens[i] = span.outputTokens;
+    decisions[i] = span.decision;
     offsets[i] = span.recordOffset;
     lengths[i] = span.recordLength;
     lines[i] = span.recordLine;
     indexes[i] = span.recordIndex;
-    if (span.format !== spans[0].format) isOneFormat = false;
+    if (span.model !== null) hasModels = true;
+    if (span.inputTokens !== null) hasInputTokens = true;
+    if (span.outputTokens !== null) hasOutputTokens = true;
+    if (span.decision !== null) hasDecisions = true;
+    if (span.format !== format) isOneFormat = false;
   }
-  const fields: BlockFields = { names, types, statuses, ends, offsets, lengths, lines, indexes, formats: isOneFormat ? spans[0].format : spans.map((span) => span.format) };
-  const models = sparseColumn(spans, (span) => span.model);
-  const inputTokens = sparseColumn(spans, (span) => span.inputTokens);
-  const outputTokens = sparseColumn(spans, (span) => span.outputTokens);
-  const decisions = sparseColumn(spans, (span) => span.decision);
-  if (models) fields.models = models;
-  if (inputTokens) fields.inputTokens = inputTokens;
-  if (outputTokens) fields.outputTokens = outputTokens;
-  if (decisions) fields.decisions = decisions;
-  return fields;
+  // One shape for every block (optimized code stays valid): a column that is null for every
+  // span is undefined, which JSON.stringify leaves out just as it would a missing key.
+  return {
+    names,
+    types,
+    statuses,
+    ends,
+    models: hasModels ? models : undefined,
+    inputTokens: hasInputTokens ? inputTokens : undefined,
+    outputTokens: hasOutputTokens ? outputTokens : undefined,
+    decisions: hasDecisions ? decisions : undefined,
+    offsets,
+    lengths,
+    lines,
+    indexes,
+    formats: isOneFormat ? format : spans.map((span) => span.format),
+  };
 }
 
 /** One trace's spans of a batch as blocks of at most BLOCK_SPANS, in file order. */
@@ -175,23 +188,31 @@ export function encodeSpanBlocks(traceSpans: IndexableSpan[]): EncodedBlock[] {
   for (let start = 0; start < spans.length; start += BLOCK_SPANS) {
     const part = spans.length <= BLOCK_SPANS ? spans : spans.slice(start, start + BLOCK_SPANS);
     const count = part.length;
-    const tree: BlockTree = { ids: new Array<string>(count), parents: new Array<string | null>(count), starts: new Array<number | null>(count) };
+    const ids = new Array<string>(count);
+    const parents = new Array<string | null>(count);
+    const starts = new Array<number | null>(count);
     let hasCriteria = false;
     let hasKeys = false;
     for (let i = 0; i < count; i++) {
       const span = part[i];
-      tree.ids[i] = span.spanId;
-      tree.parents[i] = span.parentSpanId;
-      tree.starts[i] = span.startUs;
+      ids[i] = span.spanId;
+      parents[i] = span.parentSpanId;
+      starts[i] = span.startUs;
       if (span.criterion !== null) hasCriteria = true;
       if (span.spanKey !== undefined) hasKeys = true;
     }
-    if (hasCriteria) tree.criteria = part.map((span) => (span.criterion === null ? null : span.criterion === 'synthesized' ? 1 : 0));
-    // A source gives every span a key or none (index-store-job numbers the rest).
-    if (hasKeys) tree.keys = part.map((span) => span.spanKey ?? 0);
+    // One shape for every block, as for its fields: undefined columns are left out of the text.
+    const tree: BlockTree = {
+      ids,
+      parents,
+      starts,
+      criteria: hasCriteria ? part.map((span) => (span.criterion === null ? null : span.criterion === 'synthesized' ? 1 : 0)) : undefined,
+      // A source gives every span a key or none (index-store-job numbers the rest).
+      keys: hasKeys ? part.map((span) => span.spanKey ?? 0) : undefined,
+    };
     const fields = encodeFields(part);
     let conversationCount = 0;
-    for (let i = 0; i < count; i++) if (isConversationSpan(fields, i)) conversationCount++;
+    for (let i = 0; i < count; i++) if (part[i].format === 'typed-agent' && CONVERSATION_TYPES.has(part[i].spanType)) conversationCount++;
     const first = part[0];
     const last = part[count - 1];
     blocks.push({
