@@ -4,7 +4,7 @@
  * and a resource that is `{attributes, schema_url}` since SDK 1.12 and a flat dict before.
  */
 import { readSpanStatus } from './read-span-status';
-import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
+import { textOf, type Attributes, type AttributeValue } from '../../shared/model/attribute-value';
 import type { SpanKind, SpanStatus } from '../../shared/model/span-type';
 import type { NormalizedEvent, NormalizedLink, NormalizedSpan } from './normalized-span';
 import { normalizeId, normalizeParentId } from './normalize-id';
@@ -77,8 +77,8 @@ export function adaptOtelConsoleFields(fields: OtelConsoleFields): NormalizedSpa
     traceId: normalizeId(fields.traceId),
     spanId: normalizeId(fields.spanId),
     parentSpanId: normalizeParentId(fields.parentId),
-    name: typeof name === 'string' ? name : String(name ?? ''),
-    kind: KINDS[String(fields.kind)] ?? 'unspecified',
+    name: textOf(name),
+    kind: KINDS[textOf(fields.kind)] ?? 'unspecified',
     startNs: parseAnyTimeToNs(fields.startTime),
     endNs: parseAnyTimeToNs(fields.endTime),
     ...readStatus(fields.status),
@@ -95,7 +95,7 @@ export function adaptOtelConsoleSpan(value: Json): NormalizedSpan {
   const context = value.context as Json;
   const events: NormalizedEvent[] = Array.isArray(value.events)
     ? (value.events as Json[]).map((event) => ({
-        name: String(event?.name ?? ''),
+        name: textOf(event?.name),
         timeNs: parseAnyTimeToNs(event?.timestamp),
         attributes: asAttributes(event?.attributes),
       }))

@@ -93,11 +93,19 @@ export function ingestRecord(record: FramedRecord, into: IngestResult): void {
     else into.errors.push({ offset: record.offset, lengthBytes: record.lengthBytes, line: record.line, reason: result.reason, excerpt: excerptOf(record.value) });
     return;
   }
-  if (!into.formats.has(result.format)) into.formats.add(result.format);
   const spans = result.spans;
-  for (let recordIndex = 0; recordIndex < spans.length; recordIndex++) {
-    into.spans.push(toIndexableSpan(spans[recordIndex], result.format, record.offset, record.lengthBytes, record.line, recordIndex));
+  const indexable: IndexableSpan[] = [];
+  try {
+    for (let recordIndex = 0; recordIndex < spans.length; recordIndex++) {
+      indexable.push(toIndexableSpan(spans[recordIndex], result.format, record.offset, record.lengthBytes, record.line, recordIndex));
+    }
+  } catch (error) {
+    // Deriving is written not to throw; should it still, the record is reported, not the piece lost.
+    into.errors.push({ offset: record.offset, lengthBytes: record.lengthBytes, line: record.line, reason: `unreadable record (${result.format}): ${(error as Error).message}`, excerpt: excerptOf(record.value) });
+    return;
   }
+  if (!into.formats.has(result.format)) into.formats.add(result.format);
+  for (const span of indexable) into.spans.push(span);
 }
 
 /** What the index takes of a normalized span, its times in µs. */

@@ -3,6 +3,8 @@
  * opaque strings (FORMATS.md §11.1). Hex is tested first: 16 hex characters also parse as
  * base64 but decode to 12 bytes.
  */
+import { textOf } from '../../shared/model/attribute-value';
+
 const BASE64_ID = /^(?:[A-Za-z0-9+/]{11}=|[A-Za-z0-9+/]{22}==|[A-Za-z0-9_-]{11}|[A-Za-z0-9_-]{22})$/;
 const ZEROS = /^0+$/;
 
@@ -25,7 +27,7 @@ function classifyHex(id: string): 0 | 1 | 2 {
 /** Normalises an id to lower-case hex where it is recognisably hex or base64; keeps anything else as is. */
 export function normalizeId(raw: unknown): string {
   if (raw === null || raw === undefined) return '';
-  let id = typeof raw === 'string' ? raw.trim() : String(raw);
+  let id = typeof raw === 'string' ? raw.trim() : textOf(raw);
   if (id.charCodeAt(0) === 0x30 && (id.charCodeAt(1) === 0x78 || id.charCodeAt(1) === 0x58)) id = id.slice(2);
   const hex = classifyHex(id);
   if (hex === 1) return id;

@@ -33,7 +33,10 @@ function toWellFormedDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toWellFormedDeep);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[key.toWellFormed()] = toWellFormedDeep(inner);
+    for (const [key, inner] of Object.entries(value)) {
+      // Defined, not assigned: a "__proto__" key stays a key, as JSON.parse made it.
+      Object.defineProperty(out, key.toWellFormed(), { value: toWellFormedDeep(inner), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return value;

@@ -12,7 +12,7 @@ import type { RecordScannerAddon } from '../native/record-scanner-addon';
 import { DERIVE_ATTRIBUTE_KEYS } from '../semantics/derive-span-fields';
 import { adaptOtelConsoleFields } from './adapt-otel-console';
 import type { RecordFastPath } from './frame-json-records';
-import { toIndexableSpan, toIndexableSpanFrom, type IngestResult } from './ingest-records';
+import { toIndexableSpan, toIndexableSpanFrom, type IndexableSpan, type IngestResult } from './ingest-records';
 import { repairSurrogates } from './parse-json-lenient';
 
 // The scanner's output layout (native/record-scanner.c).
@@ -85,11 +85,14 @@ function buffersFor(addon: RecordScannerAddon): ScanBuffers {
   return buffers;
 }
 
+/** Buffer's own reader of one-byte text: what toString('latin1') calls, without its argument checks. */
+const latin1 = (bytes: Buffer, start: number, end: number): string => (bytes as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
+
 /** A string value the scanner located: [start, end) of its contents, with its flags. */
 function readString(bytes: Buffer, start: number, end: number, flags: number): string {
   // Escapes are decoded by JSON itself, quotes included, so every escape means what it meant.
   if (flags & F_ESCAPED) return JSON.parse(bytes.toString('utf8', start - 1, end + 1)) as string;
-  return bytes.toString(flags & F_NON_ASCII ? 'utf8' : 'latin1', start, end);
+  return flags & F_NON_ASCII ? bytes.toString('utf8', start, end) : latin1(bytes, start, end);
 }
 
 /** A top-level field: undefined when absent, null when JSON null. */
@@ -127,6 +130,49 @@ const isPlainId = (flags: number, mayBeNone: boolean) => (flags & F_HEX_ID) !== 
 /** True when a time field was read by the scanner, or is absent or null. */
 const isPlainTime = (flags: number) => (flags & F_TIME) !== 0 || flags === 0 || (flags & F_NULL) !== 0;
 
+/** The span of the record at `at` of the scanner's output. */
+function readSpan(bytes: Buffer, buffers: ScanBuffers, at: number, baseOffset: number, recordLine: number): IndexableSpan {
+  const records = buffers.records;
+  const start = records[at + R_START];
+  const attributes = readAttributes(bytes, buffers, records[at + R_ATTR_FIRST], records[at + R_ATTR_COUNT]);
+  const parentFlags = records[at + R_PARENT + 2];
+  const startFlags = records[at + R_START_TIME + 2];
+  const endFlags = records[at + R_END_TIME + 2];
+  const status = records[at + R_STATUS];
+  const isPlain =
+    isPlainId(records[at + R_TRACE + 2], false) && isPlainId(records[at + R_SPAN + 2], false) && isPlainId(parentFlags, true) && isPlainTime(startFlags) && isPlainTime(endFlags) && status >= 0;
+  if (isPlain) {
+    // What OTel Python writes: the scanner has already read ids, times and status.
+    const doubles = buffers.recordDoubles;
+    const essentials = {
+      traceId: latin1(bytes, records[at + R_TRACE], records[at + R_TRACE + 1]),
+      spanId: latin1(bytes, records[at + R_SPAN], records[at + R_SPAN + 1]),
+      parentSpanId: parentFlags & F_HEX_ID && !(parentFlags & F_ZERO_ID) ? latin1(bytes, records[at + R_PARENT], records[at + R_PARENT + 1]) : null,
+      name: readField(bytes, records, at, R_NAME) ?? '',
+      status: STATUSES[status],
+      startUs: startFlags & F_TIME ? doubles[(at + R_START_US) >> 1] : null,
+      endUs: endFlags & F_TIME ? doubles[(at + R_END_US) >> 1] : null,
+      attributes,
+    };
+    return toIndexableSpanFrom(essentials, FORMAT, baseOffset + start, records[at + R_END] - start, recordLine, 0);
+  }
+  const span = adaptOtelConsoleFields({
+    name: readField(bytes, records, at, R_NAME),
+    traceId: readField(bytes, records, at, R_TRACE),
+    spanId: readField(bytes, records, at, R_SPAN),
+    parentId: readField(bytes, records, at, R_PARENT),
+    kind: readField(bytes, records, at, R_KIND),
+    startTime: readField(bytes, records, at, R_START_TIME),
+    endTime: readField(bytes, records, at, R_END_TIME),
+    status: { status_code: readField(bytes, records, at, R_STATUS_CODE), description: readField(bytes, records, at, R_STATUS_DESC) },
+    attributes,
+    events: [],
+    links: [],
+    resource: {},
+  });
+  return toIndexableSpan(span, FORMAT, baseOffset + start, records[at + R_END] - start, recordLine, 0);
+}
+
 /**
  * A fast path for frameJsonRecords that indexes the console spans it accepts into `into`.
  * `baseOffset` is the file offset of `bytes[0]`.
@@ -142,47 +188,14 @@ export function createOtelConsoleFastPath(addon: RecordScannerAddon, baseOffset:
       const count = addon.scan(bytes, stop, bytes.length, records, buffers.attributes, buffers.numbers);
       for (let r = 1; r <= count; r++) {
         const at = r * R_SLOTS;
-        const start = records[at + R_START];
-        const recordLine = line + lines + records[at + R_LINE];
-        const attributes = readAttributes(bytes, buffers, records[at + R_ATTR_FIRST], records[at + R_ATTR_COUNT]);
-        const traceFlags = records[at + R_TRACE + 2];
-        const spanFlags = records[at + R_SPAN + 2];
-        const parentFlags = records[at + R_PARENT + 2];
-        const startFlags = records[at + R_START_TIME + 2];
-        const endFlags = records[at + R_END_TIME + 2];
-        const status = records[at + R_STATUS];
-        if (isPlainId(traceFlags, false) && isPlainId(spanFlags, false) && isPlainId(parentFlags, true) && isPlainTime(startFlags) && isPlainTime(endFlags) && status >= 0) {
-          // What OTel Python writes: the scanner has already read ids, times and status.
-          const doubles = buffers.recordDoubles;
-          const name = readField(bytes, records, at, R_NAME);
-          const essentials = {
-            traceId: bytes.toString('latin1', records[at + R_TRACE], records[at + R_TRACE + 1]),
-            spanId: bytes.toString('latin1', records[at + R_SPAN], records[at + R_SPAN + 1]),
-            parentSpanId: parentFlags & F_HEX_ID && !(parentFlags & F_ZERO_ID) ? bytes.toString('latin1', records[at + R_PARENT], records[at + R_PARENT + 1]) : null,
-            name: name ?? '',
-            status: STATUSES[status],
-            startUs: startFlags & F_TIME ? doubles[(at + R_START_US) >> 1] : null,
-            endUs: endFlags & F_TIME ? doubles[(at + R_END_US) >> 1] : null,
-            attributes,
-          };
-          into.spans.push(toIndexableSpanFrom(essentials, FORMAT, baseOffset + start, records[at + R_END] - start, recordLine, 0));
-          continue;
+        try {
+          into.spans.push(readSpan(bytes, buffers, at, baseOffset, line + lines + records[at + R_LINE]));
+        } catch {
+          // Reading it threw (deriving is written not to): hand this record and the rest to
+          // the framer, whose JavaScript path reports it as an error record.
+          if (!into.formats.has(FORMAT) && accepted + r > 1) into.formats.add(FORMAT);
+          return { records: accepted + r - 1, stop: records[at + R_START], lines: lines + records[at + R_LINE] };
         }
-        const span = adaptOtelConsoleFields({
-          name: readField(bytes, records, at, R_NAME),
-          traceId: readField(bytes, records, at, R_TRACE),
-          spanId: readField(bytes, records, at, R_SPAN),
-          parentId: readField(bytes, records, at, R_PARENT),
-          kind: readField(bytes, records, at, R_KIND),
-          startTime: readField(bytes, records, at, R_START_TIME),
-          endTime: readField(bytes, records, at, R_END_TIME),
-          status: { status_code: readField(bytes, records, at, R_STATUS_CODE), description: readField(bytes, records, at, R_STATUS_DESC) },
-          attributes,
-          events: [],
-          links: [],
-          resource: {},
-        });
-        into.spans.push(toIndexableSpan(span, FORMAT, baseOffset + start, records[at + R_END] - start, recordLine, 0));
       }
       if (count === 0) break;
       accepted += count;

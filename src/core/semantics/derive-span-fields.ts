@@ -12,7 +12,7 @@
  * are never `llm`. Grader LLM calls are `llm` but flagged `isGraderCall` (evaluation cost,
  * not agent usage).
  */
-import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
+import { textOf, type Attributes, type AttributeValue } from '../../shared/model/attribute-value';
 import type { Decision, SpanType } from '../../shared/model/span-type';
 import type { DerivedField } from '../../shared/contract/wire-types';
 import { classifyTypedRecord, hasTypedRunFields, SYNTHESIZED_ATTRIBUTE, TYPED_RECORD_KEYS, type TypedRecordType } from './classify-typed-record';
@@ -421,10 +421,10 @@ function asBool(value: AttributeValue | undefined): boolean | null {
 
 /** mlflow.spanType is double-encoded JSON ("\"LLM\""). */
 function decodeMaybeJsonString(value: AttributeValue): string {
-  if (typeof value !== 'string') return String(value);
+  if (typeof value !== 'string') return textOf(value);
   if (value.startsWith('"')) {
     try {
-      return String(JSON.parse(value));
+      return textOf(JSON.parse(value));
     } catch {
       return value;
     }
