@@ -10,8 +10,10 @@
  *                   exactly "}"). Two passes; the faster counts.
  *   ingest          TraceService with a fresh cache: openPath -> whenIdle, then the index size.
  *                   In ingest, first-sessions and reopen the engine's index workers are started
- *                   (and loaded) before the clock starts, as the app starts them at launch
- *                   (TraceService.startIndexWorkers); their start-up is not indexing.
+ *                   (loaded and warmed up) before the clock starts, as the app starts them at
+ *                   launch (TraceService.startIndexWorkers); their start-up is not indexing.
+ *                   With --cold-workers they are only loaded, not warmed up (a file opened the
+ *                   moment the engine starts: the JIT compiles while it indexes).
  *   first-sessions  openPath, then poll listSessions every 2 ms until it returns a row; exits
  *                   without waiting for the rest of the file.
  *   reopen          same cache as a finished ingest: openPath -> whenIdle -> a sessions page.
@@ -66,6 +68,7 @@ const { positionals, values } = parseArgs({
     'start-us': { type: 'string' },
     pairs: { type: 'string', default: '0' },
     'pair-gap-ms': { type: 'string', default: '20' },
+    'cold-workers': { type: 'boolean', default: false },
   },
 });
 
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
 
   if (mode === 'live-api') finish(await measureLiveApi(service, path, sizeBytes));
 
-  if (mode === 'ingest' || mode === 'reopen' || mode === 'first-sessions') await service.startIndexWorkers();
+  if (mode === 'ingest' || mode === 'reopen' || mode === 'first-sessions') await service.startIndexWorkers({ warmUp: !values['cold-workers'] });
 
   if (mode === 'ingest' || mode === 'reopen') {
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });

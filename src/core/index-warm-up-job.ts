@@ -10,7 +10,7 @@ import type { IndexJob } from './index-worker-protocol';
 
 /** Made-up spans per piece, and pieces: enough calls for V8 to optimize the per-piece code too. */
 const SPANS_PER_PIECE = 48;
-const PIECES = 80;
+const PIECES = 240;
 const SPANS_PER_TRACE = 24;
 const TRACES_PER_SESSION = 3;
 

@@ -52,10 +52,18 @@ export class IndexWorkerPool {
     while (!this.isClosed && this.workers.length < this.size) this.workers.push(this.spawn());
   }
 
-  /** Starts every worker and resolves once each has loaded (answered a ping). */
-  async start(): Promise<void> {
+  /**
+   * Starts every worker and resolves once each has loaded (answered a ping) and, with
+   * `warmUp`, indexed a made-up trace so its indexing code is compiled (index-warm-up-job.ts).
+   */
+  async start(options: { warmUp?: boolean } = {}): Promise<void> {
     this.startAll();
-    await Promise.all(this.workers.map((entry) => this.post(entry, { type: 'ping', jobId: this.nextJobId++ }, [])));
+    await Promise.all(
+      this.workers.map(async (entry) => {
+        await this.post(entry, { type: 'ping', jobId: this.nextJobId++ }, []);
+        if (options.warmUp) await this.post(entry, { type: 'warmUp', jobId: this.nextJobId++ }, []);
+      }),
+    );
   }
 
   /** Worker threads running now (they start on demand, at most the pool's size). */

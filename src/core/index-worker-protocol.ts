@@ -32,7 +32,13 @@ export interface CloseDbJob {
   dbPath: string;
 }
 
-export type WorkerJob = IndexJob | CloseDbJob | IndexStoreJob | SessionTreesJob | PingJob;
+export type WorkerJob = IndexJob | CloseDbJob | IndexStoreJob | SessionTreesJob | PingJob | WarmUpJob;
+
+/** Indexes a made-up trace into a throwaway in-memory index, so the indexing code is compiled (index-warm-up-job.ts). */
+export interface WarmUpJob {
+  type: 'warmUp';
+  jobId: number;
+}
 
 /** Answered as soon as the worker has loaded: the pool knows it is ready for work. */
 export interface PingJob {

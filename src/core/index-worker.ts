@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { IndexDb, prepareSpans } from './index/index-db';
 import { runIndexStoreJob } from './index-store-job';
 import { runSessionTreesJob } from './index-session-trees-job';
+import { runWarmUpJob } from './index-warm-up-job';
 import { WriteTurn } from './write-turn';
 import { describePayloadFormat, type PayloadEncoding } from './ingest/decode-otlp-proto';
 import { frameCsvRecords } from './ingest/frame-csv-records';
@@ -41,8 +42,11 @@ function ingestDecodedRecord(record: FramedRecord, encoding: PayloadEncoding, in
   into.errors.push(...own.errors);
 }
 
-/** Indexes one piece; exported for running in-thread where workers are not wanted. */
-export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
+/**
+ * Indexes one piece; exported for running in-thread where workers are not wanted. `write`
+ * runs the writes: in the pool's write turn unless the index is the worker's own.
+ */
+export function runIndexJob(job: IndexJob, db: IndexDb, write: <T>(writes: () => T) => T = takeWriteTurn): IndexJobResult {
   const bytes = Buffer.from(job.bytes, 0, job.lengthBytes);
   const ingested = createIngestResult();
   const scanner = loadRecordScanner();
@@ -63,7 +67,7 @@ export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
   const piece = { offset: job.offset, endOffset: job.offset + framed.consumedBytes, endLine: job.line + framed.consumedLines };
   // Encoding the blocks needs no database: done before waiting for the turn to write.
   const prepared = prepareSpans(ingested.spans);
-  const result = takeWriteTurn(() => db.addBatch(prepared, errors, piece, ingested.logs));
+  const result = write(() => db.addBatch(prepared, errors, piece, ingested.logs));
   return {
     jobId: job.jobId,
     ok: true,
@@ -82,6 +86,11 @@ export function runIndexJob(job: IndexJob, db: IndexDb): IndexJobResult {
 function handle(job: WorkerJob): WorkerReply {
   try {
     if (job.type === 'ping') return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans: 0, traces: 0, sessions: 0, errors: 0, logs: 0, formats: [], gained: [] };
+    if (job.type === 'warmUp') {
+      // Its in-memory index is this thread's alone: no turn to wait for.
+      const spans = runWarmUpJob((piece, db) => runIndexJob(piece, db, (writes) => writes()));
+      return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans, traces: 0, sessions: 0, errors: 0, logs: 0, formats: [], gained: [] };
+    }
     if (job.type === 'closeDb') {
       databases.get(job.dbPath)?.close();
       databases.delete(job.dbPath);

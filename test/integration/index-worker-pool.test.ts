@@ -4,9 +4,12 @@
  * tree is built), a second only while the first is busy, never more than its size.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { IndexWorkerPool } from '../../src/core/index-worker-pool';
 import { IndexDb } from '../../src/core/index/index-db';
+import { runIndexJob } from '../../src/core/index-worker';
+import { runWarmUpJob } from '../../src/core/index-warm-up-job';
 import { makeTempDir } from '../helpers/temp-dir';
 
 function piece(spanId: string, offset: number): { bytes: ArrayBuffer; lengthBytes: number } {
@@ -71,5 +74,38 @@ describe('IndexWorkerPool', () => {
     expect(pool.startedWorkers).toBe(2);
     await pool.start();
     expect(pool.startedWorkers).toBe(2);
+  });
+
+  it('warms its threads up on a made-up trace of their own, leaving no file behind and real work unchanged', async () => {
+    await pool.start({ warmUp: true });
+    expect(pool.startedWorkers).toBe(2);
+    // The warm-up's index was in memory: nothing was written to the cache folder.
+    expect(readdirSync(dir)).toEqual([]);
+    const dbPath = join(dir, 'index.sqlite');
+    const results = await Promise.all([0, 1, 2, 3].map((i) => pool.run({ dbPath, ...piece(String(i + 1), i * 1000), offset: i * 1000, line: 1, isClosed: true, encoding: 'json' })));
+    expect(results.map((result) => result.spans)).toEqual([1, 1, 1, 1]);
+    const db = new IndexDb(dbPath);
+    expect(db.getCounts()).toMatchObject({ spans: 4, traces: 1 });
+    db.close();
+  });
+});
+
+describe('runWarmUpJob', () => {
+  it('indexes its made-up console spans into new and growing traces and sessions, without errors', () => {
+    const formats = new Set<string>();
+    let traces = 0;
+    let sessions = 0;
+    const spans = runWarmUpJob((job, db) => {
+      const result = runIndexJob(job, db, (writes) => writes());
+      for (const format of result.formats) formats.add(format);
+      traces += result.traces;
+      sessions += result.sessions;
+      expect(result.errors).toBe(0);
+      return result;
+    });
+    expect(spans).toBeGreaterThan(10_000);
+    expect([...formats]).toEqual(['otel-console']);
+    expect(traces).toBeGreaterThan(100);
+    expect(sessions).toBeGreaterThan(30);
   });
 });
