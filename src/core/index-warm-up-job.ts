@@ -16,23 +16,39 @@ const TRACES_PER_SESSION = 3;
 
 const hex = (value: number, digits: number) => value.toString(16).padStart(digits, '0');
 
+/**
+ * Attributes in the conventions most files use (GenAI, OpenInference, Traceloop), so the
+ * compiled code has seen attribute objects of many shapes and stays valid on the user's.
+ */
+function warmUpAttributes(index: number, kind: 'chat' | 'execute_tool' | 'invoke_agent', session: string): Record<string, unknown> {
+  const tokens = 100 + (index % 50);
+  switch (index % 4) {
+    case 0:
+      return kind === 'chat'
+        ? { 'gen_ai.operation.name': kind, 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'warm-up-model', 'gen_ai.response.model': 'warm-up-model-1', 'gen_ai.usage.input_tokens': tokens, 'gen_ai.usage.output_tokens': 10, 'kitelogik.session_id': session }
+        : { 'gen_ai.operation.name': kind, 'gen_ai.tool.name': 'search', 'kitelogik.session_id': session };
+    case 1:
+      return kind === 'chat'
+        ? { 'gen_ai.operation.name': kind, 'gen_ai.system': 'anthropic', 'gen_ai.request.model': 'warm-up-model', 'gen_ai.usage.input_tokens': tokens, 'gen_ai.usage.output_tokens': 12, 'session.id': session }
+        : { 'gen_ai.operation.name': kind, 'session.id': session };
+    case 2:
+      return kind === 'chat'
+        ? { 'openinference.span.kind': 'LLM', 'llm.model_name': 'warm-up-model', 'llm.token_count.prompt': tokens, 'llm.token_count.completion': 9, 'session.id': session, 'input.value': `question ${index}` }
+        : { 'openinference.span.kind': kind === 'execute_tool' ? 'TOOL' : 'AGENT', 'session.id': session };
+    default:
+      return kind === 'chat'
+        ? { 'llm.request.type': 'chat', 'gen_ai.request.model': 'warm-up-model', 'gen_ai.usage.prompt_tokens': tokens, 'gen_ai.usage.completion_tokens': 11, 'traceloop.association.properties.session_id': session }
+        : { 'traceloop.span.kind': kind === 'execute_tool' ? 'tool' : 'agent', 'traceloop.association.properties.session_id': session };
+  }
+}
+
 /** One made-up console span, as OTel Python's ConsoleSpanExporter writes it. */
 function warmUpSpan(index: number): Record<string, unknown> {
   const trace = Math.floor(index / SPANS_PER_TRACE);
   const position = index % SPANS_PER_TRACE;
-  const kinds = ['chat', 'execute_tool', 'invoke_agent'] as const;
-  const kind = position === 0 ? 'invoke_agent' : kinds[position % 2];
+  const kind = position === 0 ? 'invoke_agent' : position % 2 === 0 ? 'execute_tool' : 'chat';
   const start = Date.UTC(2026, 0, 1) + index * 1000;
-  const attributes: Record<string, unknown> = {
-    'gen_ai.operation.name': kind,
-    'session.id': `warm-up-${Math.floor(trace / TRACES_PER_SESSION)}`,
-  };
-  if (kind === 'chat') {
-    attributes['gen_ai.request.model'] = 'warm-up-model';
-    attributes['gen_ai.usage.input_tokens'] = 100 + position;
-    attributes['gen_ai.usage.output_tokens'] = 10 + position;
-    attributes['gen_ai.input.messages'] = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `question ${index}` }] }]);
-  }
+  const session = `warm-up-${Math.floor(trace / TRACES_PER_SESSION)}`;
   return {
     name: kind === 'chat' ? 'chat warm-up-model' : `${kind} warm-up`,
     context: { trace_id: `0x${hex(trace + 1, 32)}`, span_id: `0x${hex(index + 1, 16)}`, trace_state: '[]' },
@@ -41,7 +57,7 @@ function warmUpSpan(index: number): Record<string, unknown> {
     start_time: new Date(start).toISOString().replace('Z', '000Z'),
     end_time: new Date(start + 500).toISOString().replace('Z', '000Z'),
     status: { status_code: position % 7 === 0 ? 'ERROR' : 'UNSET' },
-    attributes,
+    attributes: warmUpAttributes(index, kind, session),
     events: [],
     links: [],
     resource: { attributes: { 'service.name': 'warm-up' }, schema_url: '' },
