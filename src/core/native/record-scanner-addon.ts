@@ -17,6 +17,8 @@ export interface RecordScannerAddon {
   setWantedKeys(keys: readonly string[]): void;
   /** Reads records from `start` on; returns how many it accepted. */
   scan(bytes: Uint8Array, start: number, end: number, records: Int32Array, attributes: Int32Array, numbers: Float64Array): number;
+  /** How many times `byte` occurs in bytes[start, end). */
+  countByte(bytes: Uint8Array, byte: number, start: number, end: number): number;
 }
 
 /** The addon's path: build/Release under the first folder up from here that has one. */

@@ -30,6 +30,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { readLangfuseCsvHeader } from '../ingest/adapt-langfuse';
 import { findLastCsvRowEnd } from '../ingest/frame-csv-records';
 import { frameLengthPrefixed, isLengthPrefixedHead, type RecordEncoding } from '../ingest/frame-length-prefixed';
+import { loadRecordScanner } from '../native/record-scanner-addon';
 
 export interface TailPosition {
   offset: number;
@@ -101,7 +102,13 @@ function findLastRecordStart(bytes: Buffer, length: number): number {
   }
 }
 
+/**
+ * Line breaks in bytes[0, length): counted natively when the record scanner is built (an
+ * indented trace has one every ~35 bytes; this runs on the thread serving the UI).
+ */
 function countNewlines(bytes: Buffer, length: number): number {
+  const scanner = loadRecordScanner();
+  if (scanner) return scanner.countByte(bytes, NEWLINE, 0, length);
   let count = 0;
   for (let i = bytes.indexOf(NEWLINE, 0); i !== -1 && i < length; i = bytes.indexOf(NEWLINE, i + 1)) count++;
   return count;

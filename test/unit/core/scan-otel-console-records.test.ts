@@ -214,6 +214,7 @@ describe('the native record scanner', () => {
         for (let i = 0; i < numbers.length && i < 64; i++) numbers[i] += 1;
         return count;
       },
+      countByte: (bytes, byte, start, end) => real.countByte(bytes, byte, start, end),
     };
     const bytes = Buffer.from(`${normalRecord(1)}\n`);
     const plain = ingestAll(bytes, undefined, null).outcome;
@@ -923,5 +924,26 @@ describe('fast path equivalence on generated console spans', () => {
       { numRuns: 200 },
     );
     expect(taken).toBeGreaterThan(total / 2);
+  });
+});
+
+describe('countByte (the tailer counts a piece line breaks with it)', () => {
+  it('counts a byte in any range as a plain loop does, across the 16-byte blocks and their tails', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(), fc.constantFrom(0x0a, 0x7b, 0x00, 0xff), (array, a, b, byte) => {
+        const bytes = Buffer.from(array);
+        const start = bytes.length === 0 ? 0 : a % (bytes.length + 1);
+        const end = start + (bytes.length - start === 0 ? 0 : b % (bytes.length - start + 1));
+        let expected = 0;
+        for (let i = start; i < end; i++) if (bytes[i] === byte) expected++;
+        expect(addon!.countByte(bytes, byte, start, end)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses a range outside the bytes', () => {
+    expect(() => addon!.countByte(Buffer.from('ab\n'), 0x0a, 0, 4)).toThrow(/bad arguments/);
+    expect(() => addon!.countByte(Buffer.from('ab\n'), 0x0a, 2, 1)).toThrow(/bad arguments/);
   });
 });
