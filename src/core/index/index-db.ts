@@ -19,11 +19,11 @@ import type { SessionSortKey, SessionSummary, SourceError } from '../../shared/c
 import type { IndexableLog, IndexableSpan } from '../ingest/ingest-records';
 import type { RunStatus } from '../semantics/derive-span-fields';
 import {
-  blockSpanKey, compareFileOrder, encodeSpanBlocks, isConversationSpan, locateFileSpanKey, readSpanFields,
+  blockSpanKey, compareFileOrder, encodeSpanBlocks, isConversationSpan, locateFileSpanKey, parseBlockFields, parseBlockTree, readSpanFields,
   type BlockFields, type BlockTree, type EncodedBlock, type SpanFieldValues,
 } from './span-blocks';
 
-const SCHEMA_VERSION = 8;
+const SCHEMA_VERSION = 9;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -480,8 +480,11 @@ export class IndexDb {
   private readonly db: Database.Database;
   private readonly insertBlock: Database.Statement;
   private readonly insertSpanKey: Database.Statement;
-  private readonly upsertTrace: Database.Statement;
-  private readonly upsertSession: Database.Statement;
+  private readonly insertTrace: Database.Statement;
+  private readonly updateTrace: Database.Statement;
+  private readonly updateTraceAndSession: Database.Statement;
+  private readonly insertSession: Database.Statement;
+  private readonly updateSession: Database.Statement;
   private readonly deleteSession: Database.Statement;
   private readonly insertError: Database.Statement;
   private readonly insertPiece: Database.Statement;
@@ -512,16 +515,22 @@ export class IndexDb {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertSpanKey = this.db.prepare('INSERT OR REPLACE INTO span_keys (span_key, block_key, position) VALUES (?, ?, ?)');
-    this.upsertTrace = this.db.prepare(
-      `INSERT OR REPLACE INTO traces (trace_key, trace_id, session_id, session_key_source, start_us, end_us, span_count, error_count,
-         denial_count, hitl_count, input_tokens, output_tokens, cost_usd, open_count, models, run_status, tags, meta)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    // A row that exists is updated, not replaced: REPLACE deletes and reinserts it, rewriting
+    // every index entry; an UPDATE rewrites only the indexes of the columns it sets (so the
+    // trace's session is set only when it changes).
+    const traceTotals = `start_us = ?, end_us = ?, span_count = ?, error_count = ?, denial_count = ?, hitl_count = ?, input_tokens = ?,
+       output_tokens = ?, cost_usd = ?, open_count = ?, models = ?, run_status = ?, tags = ?, meta = ?`;
+    this.insertTrace = this.db.prepare(
+      `INSERT INTO traces (session_id, session_key_source, start_us, end_us, span_count, error_count, denial_count, hitl_count,
+         input_tokens, output_tokens, cost_usd, open_count, models, run_status, tags, meta, trace_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.upsertSession = this.db.prepare(
-      `INSERT OR REPLACE INTO sessions (session_id, session_key_source, start_us, end_us, duration_us, trace_count, span_count,
-         error_count, denial_count, hitl_count, input_tokens, output_tokens, total_tokens, cost_usd, open_count, models, run_status, tags, meta)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.updateTrace = this.db.prepare(`UPDATE traces SET ${traceTotals} WHERE trace_key = ?`);
+    this.updateTraceAndSession = this.db.prepare(`UPDATE traces SET session_id = ?, session_key_source = ?, ${traceTotals} WHERE trace_key = ?`);
+    const sessionColumns = `session_key_source, start_us, end_us, duration_us, trace_count, span_count, error_count, denial_count,
+       hitl_count, input_tokens, output_tokens, total_tokens, cost_usd, open_count, models, run_status, tags, meta`;
+    this.insertSession = this.db.prepare(`INSERT INTO sessions (${sessionColumns}, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.updateSession = this.db.prepare(`UPDATE sessions SET (${sessionColumns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE session_id = ?`);
     this.deleteSession = this.db.prepare('DELETE FROM sessions WHERE session_id = ?');
     this.insertError = this.db.prepare(
       'INSERT INTO errors (line, offset, length, reason, excerpt) VALUES (@line, @offset, @lengthBytes, @reason, @excerpt)',
@@ -661,11 +670,18 @@ export class IndexDb {
       row.models = mergeLines(row.models, delta.models);
       row.tags = mergeLines(row.tags, delta.tags);
       // Positional, not named: binding 18 names means 18 property lookups on the row.
-      const written = this.upsertTrace.run(
-        row.trace_key, row.trace_id, row.session_id, row.session_key_source, row.start_us, row.end_us, row.span_count, row.error_count,
-        row.denial_count, row.hitl_count, row.input_tokens, row.output_tokens, row.cost_usd, row.open_count, row.models, row.run_status, row.tags, row.meta,
-      );
-      traceKeys.set(traceId, row.trace_key ?? Number(written.lastInsertRowid));
+      const totals = [
+        row.start_us, row.end_us, row.span_count, row.error_count, row.denial_count, row.hitl_count, row.input_tokens,
+        row.output_tokens, row.cost_usd, row.open_count, row.models, row.run_status, row.tags, row.meta,
+      ];
+      if (row.trace_key === null) {
+        const written = this.insertTrace.run(row.session_id, row.session_key_source, ...totals, row.trace_id);
+        traceKeys.set(traceId, Number(written.lastInsertRowid));
+      } else {
+        if (row.session_id === previousSession) this.updateTrace.run(...totals, row.trace_key);
+        else this.updateTraceAndSession.run(row.session_id, row.session_key_source, ...totals, row.trace_key);
+        traceKeys.set(traceId, row.trace_key);
+      }
       if (previousSession !== null && previousSession !== row.session_id) touchedSessions.add(previousSession);
       touchedSessions.add(row.session_id);
       const gain = result.gained.get(row.session_id) ?? { count: 0, endUs: null };
@@ -774,9 +790,10 @@ export class IndexDb {
     row.models = mergeLines('', models);
     row.tags = mergeLines('', tags);
     row.meta = unstampMeta(meta);
-    this.upsertSession.run(
-      row.session_id, row.session_key_source, row.start_us, row.end_us, row.duration_us, row.trace_count, row.span_count,
-      row.error_count, row.denial_count, row.hitl_count, row.input_tokens, row.output_tokens, row.total_tokens, row.cost_usd, row.open_count, row.models, row.run_status, row.tags, row.meta,
+    (existed ? this.updateSession : this.insertSession).run(
+      row.session_key_source, row.start_us, row.end_us, row.duration_us, row.trace_count, row.span_count, row.error_count, row.denial_count,
+      row.hitl_count, row.input_tokens, row.output_tokens, row.total_tokens, row.cost_usd, row.open_count, row.models, row.run_status, row.tags, row.meta,
+      row.session_id,
     );
     return existed ? 0 : 1;
   }
@@ -828,7 +845,7 @@ export class IndexDb {
         continue;
       }
       for (const [blockKey, , , , , text] of blocks) {
-        const tree = JSON.parse(text) as BlockTree;
+        const tree = parseBlockTree(text);
         for (let position = 0; position < tree.ids.length; position++) pushTreeSpan(spans, tree, blockKey, position, id);
       }
     }
@@ -843,8 +860,8 @@ export class IndexDb {
     const blocks = this.statement('SELECT block_key, tree, fields FROM span_blocks WHERE trace_key = ?').raw().all(traceKey) as [number, string, string][];
     const spans: { tree: BlockTree; blockKey: number; position: number; offset: number; index: number }[] = [];
     for (const [blockKey, treeText, fieldsText] of blocks) {
-      const tree = JSON.parse(treeText) as BlockTree;
-      const fields = JSON.parse(fieldsText) as BlockFields;
+      const tree = parseBlockTree(treeText);
+      const fields = parseBlockFields(fieldsText);
       for (let position = 0; position < tree.ids.length; position++) {
         spans.push({ tree, blockKey, position, offset: fields.offsets[position], index: fields.indexes[position] });
       }
@@ -867,8 +884,8 @@ export class IndexDb {
       .all({ sessionId, traceId: traceId ?? null }) as [number, string, string][];
     const found: { key: number; startUs: number | null; offset: number; index: number }[] = [];
     for (const [blockKey, treeText, fieldsText] of blocks) {
-      const tree = JSON.parse(treeText) as BlockTree;
-      const fields = JSON.parse(fieldsText) as BlockFields;
+      const tree = parseBlockTree(treeText);
+      const fields = parseBlockFields(fieldsText);
       for (let position = 0; position < tree.ids.length; position++) {
         if (!isConversationSpan(fields, position)) continue;
         found.push({ key: blockSpanKey(blockKey, position, tree), startUs: tree.starts[position], offset: fields.offsets[position], index: fields.indexes[position] });
@@ -941,7 +958,7 @@ export class IndexDb {
       blockKeys,
     );
     for (const row of rows) {
-      blocks.set(row.block_key, { tree: JSON.parse(row.tree) as BlockTree, fields: JSON.parse(row.fields) as BlockFields, traceId: row.trace_id, sessionId: row.session_id });
+      blocks.set(row.block_key, { tree: parseBlockTree(row.tree), fields: parseBlockFields(row.fields), traceId: row.trace_id, sessionId: row.session_id });
     }
     const found: FoundSpan[] = [];
     for (const [key, { blockKey, position }] of positions) {

@@ -14,11 +14,17 @@ import type { IndexableSpan } from '../ingest/ingest-records';
 /** Spans per block at most. */
 export const BLOCK_SPANS = 4096;
 
-/** A block's tree columns, one entry per span. `criteria` and `keys` are absent when all null. */
+/**
+ * A block's tree columns, one entry per span. `criteria` and `keys` are absent when all null.
+ * Stored, `starts` are µs after `base` (small integers: a double takes JSON.stringify ~4× as
+ * long as a small integer, and twice the bytes); parseBlockTree gives them back as µs.
+ */
 export interface BlockTree {
   ids: string[];
   parents: (string | null)[];
   starts: (number | null)[];
+  /** The earliest start of the block, in µs (0 when no span has one). */
+  base: number;
   /** Typed criterion spans: 0 read from the source, 1 synthesised from its Grade. */
   criteria?: (0 | 1 | null)[];
   /** The keys the source gave its spans (a run database's rows). */
@@ -34,7 +40,11 @@ export interface BlockFields {
   names: string[];
   types: SpanType[];
   statuses: SpanStatus[];
+  /** Stored as µs after `base`, `offsets` after `offsetBase`, `lines` after `lineBase` (see parseBlockFields). */
   ends: (number | null)[];
+  base: number;
+  offsetBase: number;
+  lineBase: number;
   models?: (string | null)[];
   inputTokens?: (number | null)[];
   outputTokens?: (number | null)[];
@@ -120,8 +130,10 @@ function isInFileOrder(spans: readonly IndexableSpan[]): boolean {
   return true;
 }
 
-function encodeFields(spans: readonly IndexableSpan[]): BlockFields {
+function encodeFields(spans: readonly IndexableSpan[], base: number): BlockFields {
   const count = spans.length;
+  const offsetBase = spans[0].recordOffset;
+  const lineBase = spans[0].recordLine;
   const names = new Array<string>(count);
   const types = new Array<SpanType>(count);
   const statuses = new Array<SpanStatus>(count);
@@ -145,14 +157,14 @@ function encodeFields(spans: readonly IndexableSpan[]): BlockFields {
     names[i] = span.name;
     types[i] = span.spanType;
     statuses[i] = span.status;
-    ends[i] = span.endUs;
+    ends[i] = span.endUs === null ? null : span.endUs - base;
     models[i] = span.model;
     inputTokens[i] = span.inputTokens;
     outputTokens[i] = span.outputTokens;
     decisions[i] = span.decision;
-    offsets[i] = span.recordOffset;
+    offsets[i] = span.recordOffset - offsetBase;
     lengths[i] = span.recordLength;
-    lines[i] = span.recordLine;
+    lines[i] = span.recordLine - lineBase;
     indexes[i] = span.recordIndex;
     if (span.model !== null) hasModels = true;
     if (span.inputTokens !== null) hasInputTokens = true;
@@ -167,6 +179,9 @@ function encodeFields(spans: readonly IndexableSpan[]): BlockFields {
     types,
     statuses,
     ends,
+    base,
+    offsetBase,
+    lineBase,
     models: hasModels ? models : undefined,
     inputTokens: hasInputTokens ? inputTokens : undefined,
     outputTokens: hasOutputTokens ? outputTokens : undefined,
@@ -193,24 +208,31 @@ export function encodeSpanBlocks(traceSpans: IndexableSpan[]): EncodedBlock[] {
     const starts = new Array<number | null>(count);
     let hasCriteria = false;
     let hasKeys = false;
+    let base = Infinity;
     for (let i = 0; i < count; i++) {
       const span = part[i];
       ids[i] = span.spanId;
       parents[i] = span.parentSpanId;
-      starts[i] = span.startUs;
+      if (span.startUs !== null && span.startUs < base) base = span.startUs;
       if (span.criterion !== null) hasCriteria = true;
       if (span.spanKey !== undefined) hasKeys = true;
+    }
+    if (base === Infinity) base = 0;
+    for (let i = 0; i < count; i++) {
+      const startUs = part[i].startUs;
+      starts[i] = startUs === null ? null : startUs - base;
     }
     // One shape for every block, as for its fields: undefined columns are left out of the text.
     const tree: BlockTree = {
       ids,
       parents,
       starts,
+      base,
       criteria: hasCriteria ? part.map((span) => (span.criterion === null ? null : span.criterion === 'synthesized' ? 1 : 0)) : undefined,
       // A source gives every span a key or none (index-store-job numbers the rest).
       keys: hasKeys ? part.map((span) => span.spanKey ?? 0) : undefined,
     };
-    const fields = encodeFields(part);
+    const fields = encodeFields(part, base);
     let conversationCount = 0;
     for (let i = 0; i < count; i++) if (part[i].format === 'typed-agent' && CONVERSATION_TYPES.has(part[i].spanType)) conversationCount++;
     const first = part[0];
@@ -228,6 +250,30 @@ export function encodeSpanBlocks(traceSpans: IndexableSpan[]): EncodedBlock[] {
     });
   }
   return blocks;
+}
+
+/** A block's stored tree columns, with its starts back in µs since the epoch. */
+export function parseBlockTree(text: string): BlockTree {
+  const tree = JSON.parse(text) as BlockTree;
+  addBase(tree.starts, tree.base);
+  return tree;
+}
+
+/** A block's stored fields, with ends, offsets and lines back as the source gave them. */
+export function parseBlockFields(text: string): BlockFields {
+  const fields = JSON.parse(text) as BlockFields;
+  addBase(fields.ends, fields.base);
+  addBase(fields.offsets, fields.offsetBase);
+  addBase(fields.lines, fields.lineBase);
+  return fields;
+}
+
+function addBase(column: (number | null)[], base: number): void {
+  if (base === 0) return;
+  for (let i = 0; i < column.length; i++) {
+    const value = column[i];
+    if (value !== null) column[i] = value + base;
+  }
 }
 
 /** The key of the span at `position` of a block. */

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { IndexDb, type SessionSpans } from '../../../src/core/index/index-db';
-import { BLOCK_SPANS, encodeSpanBlocks, locateFileSpanKey, type BlockTree } from '../../../src/core/index/span-blocks';
+import { BLOCK_SPANS, encodeSpanBlocks, locateFileSpanKey, parseBlockFields, parseBlockTree, type BlockTree } from '../../../src/core/index/span-blocks';
 import type { IndexableSpan } from '../../../src/core/ingest/ingest-records';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -51,12 +51,34 @@ function rowsOf(spans: SessionSpans) {
 describe('encodeSpanBlocks', () => {
   it('keeps file order, and only writes criteria and keys when a span has one', () => {
     const [block] = encodeSpanBlocks([span({ spanId: 'b', recordOffset: 20 }), span({ spanId: 'a', recordOffset: 10, criterion: 'synthesized' })]);
-    const tree = JSON.parse(block.tree) as BlockTree;
-    expect(tree).toEqual({ ids: ['a', 'b'], parents: [null, null], starts: [1010, 1020], criteria: [1, null] });
+    const tree = parseBlockTree(block.tree);
+    expect(tree).toEqual({ ids: ['a', 'b'], parents: [null, null], starts: [1010, 1020], base: 1010, criteria: [1, null] });
     expect([block.firstOffset, block.lastOffset, block.spanCount, block.keys]).toEqual([10, 20, 2, null]);
     const [keyed] = encodeSpanBlocks([span({ spanId: 'k', recordOffset: 5, spanKey: 77 })]);
-    expect(JSON.parse(keyed.tree)).toEqual({ ids: ['k'], parents: [null], starts: [1005], keys: [77] });
+    expect(parseBlockTree(keyed.tree)).toEqual({ ids: ['k'], parents: [null], starts: [1005], base: 1005, keys: [77] });
     expect(keyed.keys).toEqual([77]);
+  });
+
+  it("stores times, offsets and lines after the block's first, and reads them back whole", () => {
+    const spans = [
+      span({ spanId: 'a', recordOffset: 4_000_000_000, startUs: 1_763_596_800_004_172, endUs: null }),
+      span({ spanId: 'b', recordOffset: 4_000_000_900, startUs: null, endUs: 1_763_596_800_000_000 }),
+      span({ spanId: 'c', recordOffset: 4_000_001_800, startUs: 1_763_596_799_000_000, endUs: 1_763_596_900_000_000 }),
+    ];
+    const [block] = encodeSpanBlocks(spans);
+    // Stored small: what makes a block cheap to write and read.
+    const stored = JSON.parse(block.tree) as BlockTree;
+    expect(stored.starts).toEqual([1_004_172, null, 0]);
+    expect(stored.base).toBe(1_763_596_799_000_000);
+    const storedFields = JSON.parse(block.fields) as { ends: (number | null)[]; offsets: number[]; lines: number[] };
+    expect(storedFields.offsets).toEqual([0, 900, 1800]);
+    expect(storedFields.lines).toEqual([0, 900, 1800]);
+    // Read back: what the source gave.
+    expect(parseBlockTree(block.tree).starts).toEqual(spans.map((s) => s.startUs));
+    const fields = parseBlockFields(block.fields);
+    expect(fields.ends).toEqual(spans.map((s) => s.endUs));
+    expect(fields.offsets).toEqual(spans.map((s) => s.recordOffset));
+    expect(fields.lines).toEqual(spans.map((s) => s.recordLine));
   });
 
   it(`cuts a trace into blocks of at most ${BLOCK_SPANS} spans`, () => {
