@@ -36,6 +36,9 @@ export async function runServe(paths: string[], port: number, io: CliIo): Promis
       io.error(code === 'EADDRINUSE' ? `tracelight: port ${port} is already in use` : `tracelight: cannot serve: ${(error as Error).message}`);
       return 1;
     }
+    // Nothing to index yet: start the index workers and warm them up, as the app does at
+    // launch, so the first file opened from the page indexes at full speed.
+    if (found.length === 0) void service.startIndexWorkers().catch(() => undefined);
     io.print(`Tracelight is serving at ${server.url}`);
     io.error('Open that address in a browser (it carries this launch\'s access token). Press Ctrl+C to stop.');
     await waitForStopSignal();
