@@ -11,6 +11,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { WriteTurn } from './write-turn';
 import type { IndexJob, IndexJobResult, IndexStoreJob, SessionTreesJob, WorkerJob, WorkerReply } from './index-worker-protocol';
@@ -35,6 +36,21 @@ export function locateWorkerScript(): { path: string; isTypeScript: boolean } {
 }
 
 const YOUNG_GENERATION_MB = 16;
+
+let isScavengeSet = false;
+
+/**
+ * Each isolate collects its young generation on its own thread, not with V8's helper threads:
+ * with two workers allocating fast on two cores, their parallel scavenges each took helper
+ * threads from the other worker's core (measured: ingest +3-6% on 200 MB, same result alone).
+ * Process-wide; it only changes how many threads a scavenge uses, so it is safe to set late
+ * (unlike --single-threaded-gc, which also stops concurrent marking already under way).
+ */
+function scavengeOnOwnThread(): void {
+  if (isScavengeSet) return;
+  isScavengeSet = true;
+  setFlagsFromString('--no-parallel-scavenge');
+}
 const TSX_BOOTSTRAP = `require('tsx/cjs/api').register(); require(require('node:worker_threads').workerData.script);`;
 
 export class IndexWorkerPool {
@@ -72,6 +88,7 @@ export class IndexWorkerPool {
   }
 
   private spawn(): PoolWorker {
+    scavengeOnOwnThread();
     // A young generation that holds what one piece (512 KB) allocates, so a piece's spans die
     // young instead of being promoted and collected by full GCs: 16 MB measured 8-12% faster
     // than 8 MB with span blocks (8 MB won while spans were rows and 32 MB crowded the caches).
