@@ -39,7 +39,9 @@ enum {
   /* An id that is 16 or 32 lower-case hex digits (its range then excludes a `0x`); all zeros too. */
   F_HEX_ID = 32, F_ZERO_ID = 64,
   /* A time in OTel Python's canonical form, read into its double slot. */
-  F_TIME = 128
+  F_TIME = 128,
+  /* A trace id with the same bytes as the previous record's in this call (the reader reuses its string). */
+  F_SAME_AS_PREVIOUS = 256
 };
 enum { T_STRING = 1, T_NUMBER = 2, T_TRUE = 3, T_FALSE = 4, T_NULL = 5, T_RAW = 6 };
 
@@ -618,6 +620,13 @@ static napi_value scan(napi_env env, napi_callback_info info) {
       break;
     }
     r.rec[R_LINE] = lineBefore;
+    if (count > 0) {
+      const int32_t *previous = records + (size_t)count * R_SLOTS + R_TRACE;
+      int32_t *trace = r.rec + R_TRACE;
+      if ((trace[2] & F_HEX_ID) && (previous[2] & F_HEX_ID) && trace[1] - trace[0] == previous[1] - previous[0] &&
+          memcmp(bytes + trace[0], bytes + previous[0], (size_t)(trace[1] - trace[0])) == 0)
+        trace[2] |= F_SAME_AS_PREVIOUS;
+    }
     count++;
     stop = p.pos;
     stopLines = p.lines;

@@ -45,6 +45,7 @@ const F_NON_ASCII = 8;
 const F_HEX_ID = 32;
 const F_ZERO_ID = 64;
 const F_TIME = 128;
+const F_SAME_AS_PREVIOUS = 256;
 /** A field the direct route takes: absent, null, or read by the scanner. */
 const STATUSES: readonly SpanStatus[] = ['unset', 'ok', 'error'];
 const T_STRING = 1;
@@ -130,8 +131,8 @@ const isPlainId = (flags: number, mayBeNone: boolean) => (flags & F_HEX_ID) !== 
 /** True when a time field was read by the scanner, or is absent or null. */
 const isPlainTime = (flags: number) => (flags & F_TIME) !== 0 || flags === 0 || (flags & F_NULL) !== 0;
 
-/** The span of the record at `at` of the scanner's output. */
-function readSpan(bytes: Buffer, buffers: ScanBuffers, at: number, baseOffset: number, recordLine: number): IndexableSpan {
+/** The span of the record at `at` of the scanner's output; `previousTraceId` is the previous record's, if any. */
+function readSpan(bytes: Buffer, buffers: ScanBuffers, at: number, baseOffset: number, recordLine: number, previousTraceId: string | null): IndexableSpan {
   const records = buffers.records;
   const start = records[at + R_START];
   const attributes = readAttributes(bytes, buffers, records[at + R_ATTR_FIRST], records[at + R_ATTR_COUNT]);
@@ -145,7 +146,9 @@ function readSpan(bytes: Buffer, buffers: ScanBuffers, at: number, baseOffset: n
     // What OTel Python writes: the scanner has already read ids, times and status.
     const doubles = buffers.recordDoubles;
     const essentials = {
-      traceId: latin1(bytes, records[at + R_TRACE], records[at + R_TRACE + 1]),
+      // Spans of one trace come in runs: the same string, made and hashed once.
+      traceId:
+        records[at + R_TRACE + 2] & F_SAME_AS_PREVIOUS && previousTraceId !== null ? previousTraceId : latin1(bytes, records[at + R_TRACE], records[at + R_TRACE + 1]),
       spanId: latin1(bytes, records[at + R_SPAN], records[at + R_SPAN + 1]),
       parentSpanId: parentFlags & F_HEX_ID && !(parentFlags & F_ZERO_ID) ? latin1(bytes, records[at + R_PARENT], records[at + R_PARENT + 1]) : null,
       name: readField(bytes, records, at, R_NAME) ?? '',
@@ -189,7 +192,8 @@ export function createOtelConsoleFastPath(addon: RecordScannerAddon, baseOffset:
       for (let r = 1; r <= count; r++) {
         const at = r * R_SLOTS;
         try {
-          into.spans.push(readSpan(bytes, buffers, at, baseOffset, line + lines + records[at + R_LINE]));
+          const previousTraceId = r > 1 ? into.spans[into.spans.length - 1].traceId : null;
+          into.spans.push(readSpan(bytes, buffers, at, baseOffset, line + lines + records[at + R_LINE], previousTraceId));
         } catch {
           // Reading it threw (deriving is written not to): hand this record and the rest to
           // the framer, whose JavaScript path reports it as an error record.
