@@ -507,6 +507,36 @@ static int scan_record(Parser *p, RecordCtx *r) {
   return r->sawContext && r->sawKind && (r->rec[R_TRACE + 2] & F_PRESENT) && (r->rec[R_SPAN + 2] & F_PRESENT);
 }
 
+static int same_bytes(const uint8_t *b, int32_t s1, int32_t e1, int32_t s2, int32_t e2) {
+  return e1 - s1 == e2 - s2 && memcmp(b + s1, b + s2, (size_t)(e1 - s1)) == 0;
+}
+
+/*
+ * Flags what a record repeats of the record before it in the same call: its trace id, and
+ * string attributes with the same key and bytes (a session id, a model). The reader reuses
+ * the previous record's strings for them: spans of one trace come in runs.
+ */
+static void mark_repeats(const uint8_t *b, const int32_t *previous, int32_t *rec, int32_t *attrs) {
+  const int32_t *pt = previous + R_TRACE;
+  int32_t *trace = rec + R_TRACE;
+  if ((trace[2] & F_HEX_ID) && (pt[2] & F_HEX_ID) && same_bytes(b, trace[0], trace[1], pt[0], pt[1])) trace[2] |= F_SAME_AS_PREVIOUS;
+  const int32_t *before = attrs + (size_t)previous[R_ATTR_FIRST] * A_SLOTS;
+  int32_t beforeCount = previous[R_ATTR_COUNT];
+  int32_t *mine = attrs + (size_t)rec[R_ATTR_FIRST] * A_SLOTS;
+  for (int32_t i = 0; i < rec[R_ATTR_COUNT]; i++) {
+    int32_t *a = mine + (size_t)i * A_SLOTS;
+    if ((a[A_TYPE] & 0xf) != T_STRING) continue;
+    /* The previous record's last value of the key is the one its reader kept. */
+    const int32_t *p = NULL;
+    for (int32_t j = 0; j < beforeCount; j++) {
+      if (before[(size_t)j * A_SLOTS + A_KEY] == a[A_KEY]) p = before + (size_t)j * A_SLOTS;
+    }
+    if (p && (p[A_TYPE] & ~(F_SAME_AS_PREVIOUS << 4)) == a[A_TYPE] && same_bytes(b, a[A_START], a[A_END], p[A_START], p[A_END])) {
+      a[A_TYPE] |= F_SAME_AS_PREVIOUS << 4;
+    }
+  }
+}
+
 /* ---- Node-API ---- */
 
 #define CHECK(call) \
@@ -620,13 +650,7 @@ static napi_value scan(napi_env env, napi_callback_info info) {
       break;
     }
     r.rec[R_LINE] = lineBefore;
-    if (count > 0) {
-      const int32_t *previous = records + (size_t)count * R_SLOTS + R_TRACE;
-      int32_t *trace = r.rec + R_TRACE;
-      if ((trace[2] & F_HEX_ID) && (previous[2] & F_HEX_ID) && trace[1] - trace[0] == previous[1] - previous[0] &&
-          memcmp(bytes + trace[0], bytes + previous[0], (size_t)(trace[1] - trace[0])) == 0)
-        trace[2] |= F_SAME_AS_PREVIOUS;
-    }
+    if (count > 0) mark_repeats(bytes, records + (size_t)count * R_SLOTS, r.rec, attrs);
     count++;
     stop = p.pos;
     stopLines = p.lines;

@@ -104,7 +104,13 @@ function readField(bytes: Buffer, record: Int32Array, at: number, slot: number):
   return readString(bytes, record[at + slot], record[at + slot + 1], flags);
 }
 
-function readAttributes(bytes: Buffer, buffers: ScanBuffers, first: number, count: number): Record<string, AttributeValue> {
+/** What the previous record of the same scanner call read: its strings are reused where the scanner saw the same bytes. */
+interface Previous {
+  traceId: string | null;
+  attributes: Record<string, AttributeValue> | null;
+}
+
+function readAttributes(bytes: Buffer, buffers: ScanBuffers, first: number, count: number, previous: Previous): Record<string, AttributeValue> {
   const attributes: Record<string, AttributeValue> = {};
   const { attributes: slots, numbers } = buffers;
   for (let i = first; i < first + count; i++) {
@@ -112,7 +118,10 @@ function readAttributes(bytes: Buffer, buffers: ScanBuffers, first: number, coun
     const key = DERIVE_ATTRIBUTE_KEYS[slots[at + A_KEY]];
     const type = slots[at + A_TYPE] & 0xf;
     let value: AttributeValue;
-    if (type === T_STRING) value = readString(bytes, slots[at + A_START], slots[at + A_END], slots[at + A_TYPE] >> 4);
+    const flags = slots[at + A_TYPE] >> 4;
+    if (type === T_STRING) {
+      value = flags & F_SAME_AS_PREVIOUS && previous.attributes !== null ? previous.attributes[key] : readString(bytes, slots[at + A_START], slots[at + A_END], flags);
+    }
     else if (type === T_NUMBER) value = numbers[i];
     else if (type === T_TRUE) value = true;
     else if (type === T_FALSE) value = false;
@@ -131,11 +140,12 @@ const isPlainId = (flags: number, mayBeNone: boolean) => (flags & F_HEX_ID) !== 
 /** True when a time field was read by the scanner, or is absent or null. */
 const isPlainTime = (flags: number) => (flags & F_TIME) !== 0 || flags === 0 || (flags & F_NULL) !== 0;
 
-/** The span of the record at `at` of the scanner's output; `previousTraceId` is the previous record's, if any. */
-function readSpan(bytes: Buffer, buffers: ScanBuffers, at: number, baseOffset: number, recordLine: number, previousTraceId: string | null): IndexableSpan {
+/** The span of the record at `at` of the scanner's output; `previous` is then this record's. */
+function readSpan(bytes: Buffer, buffers: ScanBuffers, at: number, baseOffset: number, recordLine: number, previous: Previous): IndexableSpan {
   const records = buffers.records;
   const start = records[at + R_START];
-  const attributes = readAttributes(bytes, buffers, records[at + R_ATTR_FIRST], records[at + R_ATTR_COUNT]);
+  const attributes = readAttributes(bytes, buffers, records[at + R_ATTR_FIRST], records[at + R_ATTR_COUNT], previous);
+  previous.attributes = attributes;
   const parentFlags = records[at + R_PARENT + 2];
   const startFlags = records[at + R_START_TIME + 2];
   const endFlags = records[at + R_END_TIME + 2];
@@ -148,7 +158,7 @@ function readSpan(bytes: Buffer, buffers: ScanBuffers, at: number, baseOffset: n
     const essentials = {
       // Spans of one trace come in runs: the same string, made and hashed once.
       traceId:
-        records[at + R_TRACE + 2] & F_SAME_AS_PREVIOUS && previousTraceId !== null ? previousTraceId : latin1(bytes, records[at + R_TRACE], records[at + R_TRACE + 1]),
+        records[at + R_TRACE + 2] & F_SAME_AS_PREVIOUS && previous.traceId !== null ? previous.traceId : latin1(bytes, records[at + R_TRACE], records[at + R_TRACE + 1]),
       spanId: latin1(bytes, records[at + R_SPAN], records[at + R_SPAN + 1]),
       parentSpanId: parentFlags & F_HEX_ID && !(parentFlags & F_ZERO_ID) ? latin1(bytes, records[at + R_PARENT], records[at + R_PARENT + 1]) : null,
       name: readField(bytes, records, at, R_NAME) ?? '',
@@ -157,6 +167,7 @@ function readSpan(bytes: Buffer, buffers: ScanBuffers, at: number, baseOffset: n
       endUs: endFlags & F_TIME ? doubles[(at + R_END_US) >> 1] : null,
       attributes,
     };
+    previous.traceId = essentials.traceId;
     return toIndexableSpanFrom(essentials, FORMAT, baseOffset + start, records[at + R_END] - start, recordLine, 0);
   }
   const span = adaptOtelConsoleFields({
@@ -173,6 +184,7 @@ function readSpan(bytes: Buffer, buffers: ScanBuffers, at: number, baseOffset: n
     links: [],
     resource: {},
   });
+  previous.traceId = span.traceId;
   return toIndexableSpan(span, FORMAT, baseOffset + start, records[at + R_END] - start, recordLine, 0);
 }
 
@@ -187,13 +199,16 @@ export function createOtelConsoleFastPath(addon: RecordScannerAddon, baseOffset:
     let accepted = 0;
     let stop = pos;
     let lines = 0;
+    const previous: Previous = { traceId: null, attributes: null };
     for (;;) {
       const count = addon.scan(bytes, stop, bytes.length, records, buffers.attributes, buffers.numbers);
+      // The scanner compares records within one call: nothing carries over to the next.
+      previous.traceId = null;
+      previous.attributes = null;
       for (let r = 1; r <= count; r++) {
         const at = r * R_SLOTS;
         try {
-          const previousTraceId = r > 1 ? into.spans[into.spans.length - 1].traceId : null;
-          into.spans.push(readSpan(bytes, buffers, at, baseOffset, line + lines + records[at + R_LINE], previousTraceId));
+          into.spans.push(readSpan(bytes, buffers, at, baseOffset, line + lines + records[at + R_LINE], previous));
         } catch {
           // Reading it threw (deriving is written not to): hand this record and the rest to
           // the framer, whose JavaScript path reports it as an error record.

@@ -947,3 +947,37 @@ describe('countByte (the tailer counts a piece line breaks with it)', () => {
     expect(() => addon!.countByte(Buffer.from('ab\n'), 0x0a, 2, 1)).toThrow(/bad arguments/);
   });
 });
+
+describe('strings repeated from the previous record', () => {
+  const TRACE_ID = '0x0af7651916cd43dd8448eb211c80319c';
+  const record = (n: number, trace: string, attributes: string) =>
+    `{"name":"s${n}","context":{"trace_id":"${trace}","span_id":"0x${n.toString(16).padStart(16, '0')}"},"kind":"SpanKind.INTERNAL",` +
+    `"start_time":"2026-11-20T00:00:0${n}.000000Z","end_time":"2026-11-20T00:00:0${n}.500000Z","attributes":{${attributes}}}`;
+
+  it('reuses the trace id and equal attribute strings only where the bytes are the same', () => {
+    const lines = [
+      record(1, TRACE_ID, '"session.id":"a\\u00e9","gen_ai.request.model":"m1","gen_ai.operation.name":"chat"'),
+      // Same session bytes (escaped), same model; the trace id in upper case is another string of bytes.
+      record(2, TRACE_ID.toUpperCase().replace('0X', '0x'), '"session.id":"a\\u00e9","gen_ai.request.model":"m1","gen_ai.operation.name":"chat"'),
+      // A repeated key: the last value counts, and it differs from the previous record's.
+      record(3, TRACE_ID, '"session.id":"a\\u00e9","session.id":"b","gen_ai.request.model":"m2"'),
+      // Equal to the previous record's first value of the key, not its last (which counts).
+      record(4, TRACE_ID, '"session.id":"a\\u00e9","gen_ai.request.model":"m2","gen_ai.usage.input_tokens":5'),
+      // Same text, one escaped and one not: different bytes, same value.
+      record(5, TRACE_ID, '"session.id":"\\u0062","gen_ai.request.model":"m2"'),
+      record(6, TRACE_ID, '"session.id":"b","gen_ai.request.model":"m2"'),
+    ];
+    const text = `${lines.join('\n')}\n`;
+    expect(expectSame(text)).toBe(6);
+    for (const size of [1, 64, 300]) expectSame(text, size);
+    const { fast } = ingestBoth(text);
+    expect(fast.spans.map((span) => [span.traceId, span.sessionKey, span.model])).toEqual([
+      ['0af7651916cd43dd8448eb211c80319c', 'aé', 'm1'],
+      ['0af7651916cd43dd8448eb211c80319c', 'aé', 'm1'],
+      ['0af7651916cd43dd8448eb211c80319c', 'b', 'm2'],
+      ['0af7651916cd43dd8448eb211c80319c', 'aé', 'm2'],
+      ['0af7651916cd43dd8448eb211c80319c', 'b', 'm2'],
+      ['0af7651916cd43dd8448eb211c80319c', 'b', 'm2'],
+    ]);
+  });
+});
