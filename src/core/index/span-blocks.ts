@@ -134,18 +134,18 @@ function encodeFields(spans: readonly IndexableSpan[], base: number): BlockField
   const count = spans.length;
   const offsetBase = spans[0].recordOffset;
   const lineBase = spans[0].recordLine;
-  const names = new Array<string>(count);
-  const types = new Array<SpanType>(count);
-  const statuses = new Array<SpanStatus>(count);
-  const ends = new Array<number | null>(count);
-  const models = new Array<string | null>(count);
-  const inputTokens = new Array<number | null>(count);
-  const outputTokens = new Array<number | null>(count);
-  const decisions = new Array<Decision | null>(count);
-  const offsets = new Array<number>(count);
-  const lengths = new Array<number>(count);
-  const lines = new Array<number>(count);
-  const indexes = new Array<number>(count);
+  const names: string[] = [];
+  const types: SpanType[] = [];
+  const statuses: SpanStatus[] = [];
+  const ends: (number | null)[] = [];
+  const models: (string | null)[] = [];
+  const inputTokens: (number | null)[] = [];
+  const outputTokens: (number | null)[] = [];
+  const decisions: (Decision | null)[] = [];
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  const lines: number[] = [];
+  const indexes: number[] = [];
   const format = spans[0].format;
   let isOneFormat = true;
   let hasModels = false;
@@ -154,18 +154,18 @@ function encodeFields(spans: readonly IndexableSpan[], base: number): BlockField
   let hasDecisions = false;
   for (let i = 0; i < count; i++) {
     const span = spans[i];
-    names[i] = span.name;
-    types[i] = span.spanType;
-    statuses[i] = span.status;
-    ends[i] = span.endUs === null ? null : span.endUs - base;
-    models[i] = span.model;
-    inputTokens[i] = span.inputTokens;
-    outputTokens[i] = span.outputTokens;
-    decisions[i] = span.decision;
-    offsets[i] = span.recordOffset - offsetBase;
-    lengths[i] = span.recordLength;
-    lines[i] = span.recordLine - lineBase;
-    indexes[i] = span.recordIndex;
+    names.push(span.name);
+    types.push(span.spanType);
+    statuses.push(span.status);
+    ends.push(span.endUs === null ? null : span.endUs - base);
+    models.push(span.model);
+    inputTokens.push(span.inputTokens);
+    outputTokens.push(span.outputTokens);
+    decisions.push(span.decision);
+    offsets.push(span.recordOffset - offsetBase);
+    lengths.push(span.recordLength);
+    lines.push(span.recordLine - lineBase);
+    indexes.push(span.recordIndex);
     if (span.model !== null) hasModels = true;
     if (span.inputTokens !== null) hasInputTokens = true;
     if (span.outputTokens !== null) hasOutputTokens = true;
@@ -203,16 +203,16 @@ export function encodeSpanBlocks(traceSpans: IndexableSpan[]): EncodedBlock[] {
   for (let start = 0; start < spans.length; start += BLOCK_SPANS) {
     const part = spans.length <= BLOCK_SPANS ? spans : spans.slice(start, start + BLOCK_SPANS);
     const count = part.length;
-    const ids = new Array<string>(count);
-    const parents = new Array<string | null>(count);
-    const starts = new Array<number | null>(count);
+    const ids: string[] = [];
+    const parents: (string | null)[] = [];
+    const starts: (number | null)[] = [];
     let hasCriteria = false;
     let hasKeys = false;
     let base = Infinity;
     for (let i = 0; i < count; i++) {
       const span = part[i];
-      ids[i] = span.spanId;
-      parents[i] = span.parentSpanId;
+      ids.push(span.spanId);
+      parents.push(span.parentSpanId);
       if (span.startUs !== null && span.startUs < base) base = span.startUs;
       if (span.criterion !== null) hasCriteria = true;
       if (span.spanKey !== undefined) hasKeys = true;
@@ -220,7 +220,7 @@ export function encodeSpanBlocks(traceSpans: IndexableSpan[]): EncodedBlock[] {
     if (base === Infinity) base = 0;
     for (let i = 0; i < count; i++) {
       const startUs = part[i].startUs;
-      starts[i] = startUs === null ? null : startUs - base;
+      starts.push(startUs === null ? null : startUs - base);
     }
     // One shape for every block, as for its fields: undefined columns are left out of the text.
     const tree: BlockTree = {
