@@ -616,9 +616,17 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   int64_t start = 0, end = 0;
   CHECK(napi_get_value_int64(env, args[1], &start));
   CHECK(napi_get_value_int64(env, args[2], &end));
-  if (!ok[0] || !ok[1] || !ok[2] || !ok[3] || !records || !attrs || !numbers || start < 0 || end < start || (size_t)end > byteLength || byteLength > 0x7fffffff || recordLength < R_SLOTS) {
+  if (!ok[0] || !ok[1] || !ok[2] || !ok[3] || !records || !attrs || !numbers || start < 0 || end < start || (size_t)end > byteLength || recordLength < 2 * R_SLOTS) {
     napi_throw_range_error(env, NULL, "record scanner: bad arguments");
     return NULL;
+  }
+  napi_value result;
+  if (byteLength > 0x7fffffff) {
+    /* Offsets are 32-bit: a piece this large (one record of gigabytes) is left to JavaScript. */
+    records[0] = (int32_t)0;
+    records[1] = 0;
+    CHECK(napi_create_int32(env, 0, &result));
+    return result;
   }
   KeySet *wanted = NULL;
   napi_get_instance_data(env, (void **)&wanted);
@@ -657,7 +665,6 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   }
   records[0] = (int32_t)stop;
   records[1] = stopLines;
-  napi_value result;
   CHECK(napi_create_int32(env, count, &result));
   return result;
 }
