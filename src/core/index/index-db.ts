@@ -281,6 +281,9 @@ const SORT_COLUMNS: Record<SessionSortKey, string> = {
 
 const TRACE_ID_KEY_SOURCE = 'trace id';
 const WAL_CHECKPOINT_PAGES = 4000;
+/** A trace row's columns in the order selectTraceRows reads them. */
+const TRACE_ROW_COLUMNS = `trace_key, trace_id, session_id, session_key_source, start_us, end_us, span_count, error_count, denial_count,
+  hitl_count, input_tokens, output_tokens, cost_usd, open_count, models, run_status, tags, meta`;
 const KEYS_PER_SELECT = 400;
 
 /**
@@ -623,7 +626,7 @@ export class IndexDb {
     // Traces first: a new trace gets its key here, and spans are written with it.
     const touchedSessions = new Set<string>();
     const existingTraces = new Map<string, TraceRow>();
-    for (const row of this.selectWhereIn<TraceRow>('SELECT * FROM traces WHERE trace_id IN', [...byTrace.keys()])) existingTraces.set(row.trace_id, row);
+    for (const row of this.selectTraceRows('trace_id', [...byTrace.keys()])) existingTraces.set(row.trace_id, row);
     const traceKeys = new Map<string, number>();
     for (const [traceId, { delta }] of byTrace) {
       const existing = existingTraces.get(traceId);
@@ -712,6 +715,41 @@ export class IndexDb {
     return result;
   }
 
+  /**
+   * Trace rows whose `column` is one of `keys`. Read as arrays and made into objects here: a
+   * row object made by the driver costs a call into V8 per column, and every piece reads dozens.
+   */
+  private selectTraceRows(column: 'trace_id' | 'session_id', keys: readonly string[]): TraceRow[] {
+    const rows: TraceRow[] = [];
+    for (let start = 0; start < keys.length; start += KEYS_PER_SELECT) {
+      const chunk = keys.slice(start, start + KEYS_PER_SELECT);
+      const sql = `SELECT ${TRACE_ROW_COLUMNS} FROM traces WHERE ${column} IN (${'?,'.repeat(chunk.length - 1)}?)`;
+      for (const r of this.statement(sql).raw().all(...chunk) as unknown[][]) {
+        rows.push({
+          trace_key: r[0] as number,
+          trace_id: r[1] as string,
+          session_id: r[2] as string,
+          session_key_source: r[3] as string,
+          start_us: r[4] as number | null,
+          end_us: r[5] as number | null,
+          span_count: r[6] as number,
+          error_count: r[7] as number,
+          denial_count: r[8] as number,
+          hitl_count: r[9] as number,
+          input_tokens: r[10] as number,
+          output_tokens: r[11] as number,
+          cost_usd: r[12] as number,
+          open_count: r[13] as number,
+          models: r[14] as string,
+          run_status: r[15] as RunStatus | null,
+          tags: r[16] as string,
+          meta: r[17] as string,
+        });
+      }
+    }
+    return rows;
+  }
+
   /** Rows of `sqlPrefix (?, ?, …)` for many keys, read a few hundred keys per statement. */
   private selectWhereIn<T>(sqlPrefix: string, keys: readonly (string | number)[]): T[] {
     const rows: T[] = [];
@@ -725,7 +763,7 @@ export class IndexDb {
   /** Rebuilds sessions' aggregates from their traces (two reads for all of them); returns the change in session count. */
   private recomputeSessions(sessionIds: string[]): number {
     const tracesBySession = new Map<string, TraceRow[]>();
-    for (const trace of this.selectWhereIn<TraceRow>('SELECT * FROM traces WHERE session_id IN', sessionIds)) {
+    for (const trace of this.selectTraceRows('session_id', sessionIds)) {
       let list = tracesBySession.get(trace.session_id);
       if (!list) tracesBySession.set(trace.session_id, (list = []));
       list.push(trace);
