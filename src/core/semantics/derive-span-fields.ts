@@ -55,6 +55,14 @@ export interface SpanFields {
   provenance: DerivedField[];
 }
 
+/**
+ * A table's own entry for a value read from the data: `table[key]` would also find what every
+ * object inherits, so a span whose operation is called "constructor" got a function for a type.
+ */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 const OPENINFERENCE_KINDS: Record<string, SpanType> = {
   LLM: 'llm',
   EMBEDDING: 'embedding',
@@ -151,7 +159,7 @@ const KAVALAI_NODE_TYPES: Record<string, SpanType> = {
 };
 
 /** kitelogik `audit_log.outcome` → the decision it records (FORMATS.md §7), for rows whose decision JSON is unreadable. */
-export const AUDIT_OUTCOME_DECISIONS: Readonly<Record<string, Decision>> = {
+const AUDIT_OUTCOME_DECISIONS: Readonly<Record<string, Decision>> = {
   allowed: 'allow',
   blocked: 'deny',
   soft_denied: 'soft-deny',
@@ -161,12 +169,17 @@ export const AUDIT_OUTCOME_DECISIONS: Readonly<Record<string, Decision>> = {
   hitl_timeout: 'hitl',
 };
 
+/** The decision an audit row's outcome records, or null for an outcome that records none. */
+export function auditOutcomeDecision(outcome: string): Decision | null {
+  return own(AUDIT_OUTCOME_DECISIONS, outcome) ?? null;
+}
+
 /** kavalai store spans (`kavalai.kind` run | task | model_call, set by the kavalai store readers). */
 function kavalaiSpanType(kind: string, attributes: Attributes): [SpanType, string] | null {
   if (kind === 'run') return ['agent', 'kavalai.kind'];
   if (kind === 'task') {
     const nodeType = attributes['kavalai.node_type'];
-    return typeof nodeType === 'string' ? [KAVALAI_NODE_TYPES[nodeType] ?? 'node', 'kavalai.node_type'] : ['node', 'kavalai.kind'];
+    return typeof nodeType === 'string' ? [own(KAVALAI_NODE_TYPES, nodeType) ?? 'node', 'kavalai.node_type'] : ['node', 'kavalai.kind'];
   }
   if (kind === 'model_call') {
     const callType = attributes['kavalai.call_type'];
@@ -473,21 +486,27 @@ function deriveSpanType(
     return { spanType, family };
   };
   const oi = attributes['openinference.span.kind'];
-  if (typeof oi === 'string' && OPENINFERENCE_KINDS[oi.toUpperCase()]) return note(OPENINFERENCE_KINDS[oi.toUpperCase()], 'openinference.span.kind', 'openinference');
+  const oiType = typeof oi === 'string' ? own(OPENINFERENCE_KINDS, oi.toUpperCase()) : undefined;
+  if (oiType) return note(oiType, 'openinference.span.kind', 'openinference');
   const op = attributes['gen_ai.operation.name'];
-  if (typeof op === 'string' && GENAI_OPERATIONS[op]) return note(GENAI_OPERATIONS[op], 'gen_ai.operation.name', 'genai');
+  const opType = typeof op === 'string' ? own(GENAI_OPERATIONS, op) : undefined;
+  if (opType) return note(opType, 'gen_ai.operation.name', 'genai');
   const tl = attributes['traceloop.span.kind'];
-  if (typeof tl === 'string' && TRACELOOP_KINDS[tl]) return note(TRACELOOP_KINDS[tl], 'traceloop.span.kind', 'traceloop');
+  const tlType = typeof tl === 'string' ? own(TRACELOOP_KINDS, tl) : undefined;
+  if (tlType) return note(tlType, 'traceloop.span.kind', 'traceloop');
   const ml = attributes['mlflow.spanType'];
   if (ml !== undefined && ml !== null) {
     const decoded = decodeMaybeJsonString(ml).toUpperCase();
-    if (MLFLOW_TYPES[decoded]) return note(MLFLOW_TYPES[decoded], 'mlflow.spanType', 'mlflow');
+    const mlType = own(MLFLOW_TYPES, decoded);
+    if (mlType) return note(mlType, 'mlflow.spanType', 'mlflow');
   }
   const vercel = attributes['ai.operationId'];
-  if (typeof vercel === 'string' && VERCEL_OPERATIONS[vercel]) return note(VERCEL_OPERATIONS[vercel], 'ai.operationId', 'vercel');
+  const vercelType = typeof vercel === 'string' ? own(VERCEL_OPERATIONS, vercel) : undefined;
+  if (vercelType) return note(vercelType, 'ai.operationId', 'vercel');
   const langfuse = attributes['langfuse.observation.type'];
   const langfuseType = typeof langfuse === 'string' ? langfuse.toUpperCase() : null;
-  if (langfuseType !== null && LANGFUSE_TYPES[langfuseType]) return note(LANGFUSE_TYPES[langfuseType], 'langfuse.observation.type', 'langfuse');
+  const langfuseSpanType = langfuseType !== null ? own(LANGFUSE_TYPES, langfuseType) : undefined;
+  if (langfuseSpanType) return note(langfuseSpanType, 'langfuse.observation.type', 'langfuse');
   const kavalaiKind = attributes['kavalai.kind'];
   const kavalai = typeof kavalaiKind === 'string' ? kavalaiSpanType(kavalaiKind, attributes) : null;
   if (kavalai !== null) return note(kavalai[0], kavalai[1], 'kavalai');
@@ -507,7 +526,8 @@ function deriveSpanType(
     return usageKey ? note('llm', usageKey, 'kitaru') : note('checkpoint', 'kitaru.span.kind', 'kitaru');
   }
   const requestType = attributes['llm.request.type'];
-  if (typeof requestType === 'string' && TRACELOOP_REQUEST_TYPES[requestType]) return note(TRACELOOP_REQUEST_TYPES[requestType], 'llm.request.type', 'traceloop');
+  const requestSpanType = typeof requestType === 'string' ? own(TRACELOOP_REQUEST_TYPES, requestType) : undefined;
+  if (requestSpanType) return note(requestSpanType, 'llm.request.type', 'traceloop');
   if (name.startsWith('invoke_agent')) return note('agent', 'span name invoke_agent', 'genai');
   if (name.startsWith('execute_tool')) return note('tool', 'span name execute_tool', 'genai');
   if (langfuseType === 'SPAN') return note('unknown', 'langfuse.observation.type', 'langfuse');
@@ -520,7 +540,7 @@ function deriveDecision(attributes: Attributes, provenance: DerivedField[] | nul
   if (allow === null && deny === null) {
     // An audit row whose decision JSON could not be read still records its outcome.
     const outcome = attributes['kitelogik.audit.outcome'];
-    const fromOutcome = typeof outcome === 'string' ? (AUDIT_OUTCOME_DECISIONS[outcome] ?? null) : null;
+    const fromOutcome = typeof outcome === 'string' ? auditOutcomeDecision(outcome) : null;
     if (fromOutcome !== null) provenance?.push({ field: 'decision', value: fromOutcome, fromKey: 'kitelogik.audit.outcome' });
     return fromOutcome;
   }

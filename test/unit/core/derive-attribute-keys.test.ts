@@ -242,3 +242,26 @@ describe('DERIVE_ATTRIBUTE_KEYS', () => {
     );
   });
 });
+
+describe('values that name what every object inherits', () => {
+  it('are no convention: an operation called "constructor" is no span type, an outcome called "toString" no decision', () => {
+    const cases: Record<string, string>[] = [
+      { 'gen_ai.operation.name': 'constructor' },
+      { 'traceloop.span.kind': 'toString' },
+      { 'ai.operationId': 'valueOf' },
+      { 'llm.request.type': 'isPrototypeOf' },
+      { 'kavalai.kind': 'task', 'kavalai.node_type': '__proto__' },
+      { 'openinference.span.kind': 'constructor' },
+      { 'mlflow.spanType': 'hasOwnProperty' },
+      { 'langfuse.observation.type': '__proto__' },
+      { 'kitelogik.audit.outcome': 'hasOwnProperty' },
+    ];
+    for (const attributes of cases) {
+      const fields = deriveSpanFields('span', attributes);
+      expect(typeof fields.spanType, JSON.stringify(attributes)).toBe('string');
+      expect(['unknown', 'node', 'policy']).toContain(fields.spanType);
+      expect(fields.decision === null || typeof fields.decision === 'string').toBe(true);
+      expect(fields.decision).toBeNull();
+    }
+  });
+});

@@ -34,7 +34,7 @@ import { parseAnyTimeToNs } from '../../ingest/parse-time';
 import { readColumnNames } from './read-store-schema';
 import type { StorePointer, StoreReader, StoreRowError, StoreSpan, StoreSpanDetail } from './store-reader';
 import { decodeJsonColumn, describeRow, forEachRowPage, PAGE_ROWS, readText, requireColumns } from './store-row-values';
-import { AUDIT_OUTCOME_DECISIONS } from '../../semantics/derive-span-fields';
+import { auditOutcomeDecision } from '../../semantics/derive-span-fields';
 
 const TABLE = 'audit_log';
 const REQUIRED_COLUMNS = ['id', 'session_id', 'tool_name', 'policy_decision_json', 'outcome', 'timestamp'];
@@ -145,7 +145,7 @@ function readGateStatus(decision: string | null, ruleMatched: unknown): { status
 
 /** allow / deny / hitl / soft-deny from the decision JSON (deny wins), or from the outcome without it. */
 function readDecision(policy: Json | null, outcome: string | null): string | null {
-  if (policy === null || (typeof policy.allow !== 'boolean' && typeof policy.deny !== 'boolean')) return outcome === null ? null : (AUDIT_OUTCOME_DECISIONS[outcome] ?? null);
+  if (policy === null || (typeof policy.allow !== 'boolean' && typeof policy.deny !== 'boolean')) return outcome === null ? null : auditOutcomeDecision(outcome);
   if (policy.deny === true) return 'deny';
   if (policy.allow === true) return 'allow';
   return policy.requires_hitl === true ? 'hitl' : 'soft-deny';
