@@ -9,12 +9,13 @@
  * reference into the same trace (else the first FOLLOWS_FROM one, else the deprecated
  * `parentSpanID`); every other reference becomes a link.
  */
-import type { Attributes, AttributeValue } from '../../shared/model/attribute-value';
+import { textOf, type Attributes, type AttributeValue } from '../../shared/model/attribute-value';
 import type { SpanKind, SpanStatus } from '../../shared/model/span-type';
 import { isJsonObject, type JsonObject } from './is-json-object';
 import type { NormalizedEvent, NormalizedLink, NormalizedSpan } from './normalized-span';
 import { normalizeId, normalizeParentId } from './normalize-id';
 import { epochToNs, parseDurationTextToNs, parseIsoToNs } from './parse-time';
+import { ownEntry } from '../../shared/model/own-entry';
 
 function isJaegerTrace(value: unknown): boolean {
   return isJsonObject(value) && Array.isArray(value.spans) && ('traceID' in value || 'processes' in value);
@@ -127,7 +128,7 @@ const KINDS: Record<string, SpanKind> = { internal: 'internal', server: 'server'
 
 /** Kind and status live in tags: `span.kind`, `error`, and the OTel exporter's `otel.status_*`. */
 function readTagSemantics(tags: Attributes): { kind: SpanKind; status: SpanStatus; statusMessage: string | null } {
-  const kind = KINDS[String(tags['span.kind'] ?? '').toLowerCase()] ?? 'unspecified';
+  const kind = ownEntry(KINDS, textOf(tags['span.kind']).toLowerCase()) ?? 'unspecified';
   const code = String(tags['otel.status_code'] ?? '').toUpperCase();
   let status: SpanStatus = 'unset';
   if (code === 'OK') status = 'ok';

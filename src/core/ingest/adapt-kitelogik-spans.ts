@@ -15,6 +15,7 @@ import { isJsonObject, type JsonObject } from './is-json-object';
 import type { NormalizedSpan } from './normalized-span';
 import { normalizeId, normalizeParentId } from './normalize-id';
 import { epochToNs, parseAnyTimeToNs } from './parse-time';
+import { ownEntry } from '../../shared/model/own-entry';
 
 /** Short dict key → the attribute the runtime sets on the span (seed 003, FORMATS.md §7). */
 export const KITELOGIK_KEY_NAMES: Record<string, string> = {
@@ -89,7 +90,7 @@ export function adaptKitelogikSpanDict(value: JsonObject): NormalizedSpan {
     spanId: normalizeId(value.span_id),
     parentSpanId: normalizeParentId(value.parent_span_id ?? value.parent_id),
     name: String(value.name ?? ''),
-    kind: KINDS[kind] ?? 'unspecified',
+    kind: ownEntry(KINDS, kind) ?? 'unspecified',
     startNs,
     endNs,
     ...readStatus(value),

@@ -9,6 +9,7 @@ import type { SpanKind, SpanStatus } from '../../shared/model/span-type';
 import type { NormalizedEvent, NormalizedLink, NormalizedSpan } from './normalized-span';
 import { normalizeId, normalizeParentId } from './normalize-id';
 import { parseAnyTimeToNs } from './parse-time';
+import { ownEntry } from '../../shared/model/own-entry';
 
 type Json = Record<string, unknown>;
 
@@ -78,7 +79,7 @@ export function adaptOtelConsoleFields(fields: OtelConsoleFields): NormalizedSpa
     spanId: normalizeId(fields.spanId),
     parentSpanId: normalizeParentId(fields.parentId),
     name: textOf(name),
-    kind: KINDS[textOf(fields.kind)] ?? 'unspecified',
+    kind: ownEntry(KINDS, textOf(fields.kind)) ?? 'unspecified',
     startNs: parseAnyTimeToNs(fields.startTime),
     endNs: parseAnyTimeToNs(fields.endTime),
     ...readStatus(fields.status),

@@ -15,6 +15,7 @@ import { isJsonObject, type JsonObject } from './is-json-object';
 import type { NormalizedSpan } from './normalized-span';
 import { normalizeId, normalizeParentId } from './normalize-id';
 import { epochToNs } from './parse-time';
+import { ownEntry } from '../../shared/model/own-entry';
 
 /** Suffix of the server half of a shared client/server span id. */
 export const ZIPKIN_SERVER_SUFFIX = '_server';
@@ -75,7 +76,7 @@ export function adaptZipkinSpans(list: unknown[]): NormalizedSpan[] {
       parentSpanId,
       name: typeof span.name === 'string' ? span.name : '',
       // A span without a kind is a local (in-process) span.
-      kind: typeof span.kind === 'string' ? KINDS[span.kind.toUpperCase()] ?? 'unspecified' : 'internal',
+      kind: typeof span.kind === 'string' ? (ownEntry(KINDS, span.kind.toUpperCase()) ?? 'unspecified') : 'internal',
       startNs,
       endNs: startNs !== null && durationNs !== null ? startNs + durationNs : null,
       ...readStatus(tags),

@@ -16,6 +16,7 @@ import { textOf, type Attributes, type AttributeValue } from '../../shared/model
 import type { Decision, SpanType } from '../../shared/model/span-type';
 import type { DerivedField } from '../../shared/contract/wire-types';
 import { classifyTypedRecord, hasTypedRunFields, SYNTHESIZED_ATTRIBUTE, TYPED_RECORD_KEYS, type TypedRecordType } from './classify-typed-record';
+import { ownEntry } from '../../shared/model/own-entry';
 
 /** The convention a span's type was read from (FORMATS.md §10 `semantic.family`). */
 export type RunStatus = 'completed' | 'truncated' | 'error';
@@ -53,14 +54,6 @@ export interface SpanFields {
   sessionKeySource: string | null;
   /** Which key each field came from; empty from deriveIndexFields. */
   provenance: DerivedField[];
-}
-
-/**
- * A table's own entry for a value read from the data: `table[key]` would also find what every
- * object inherits, so a span whose operation is called "constructor" got a function for a type.
- */
-function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 const OPENINFERENCE_KINDS: Record<string, SpanType> = {
@@ -171,7 +164,7 @@ const AUDIT_OUTCOME_DECISIONS: Readonly<Record<string, Decision>> = {
 
 /** The decision an audit row's outcome records, or null for an outcome that records none. */
 export function auditOutcomeDecision(outcome: string): Decision | null {
-  return own(AUDIT_OUTCOME_DECISIONS, outcome) ?? null;
+  return ownEntry(AUDIT_OUTCOME_DECISIONS, outcome) ?? null;
 }
 
 /** kavalai store spans (`kavalai.kind` run | task | model_call, set by the kavalai store readers). */
@@ -179,7 +172,7 @@ function kavalaiSpanType(kind: string, attributes: Attributes): [SpanType, strin
   if (kind === 'run') return ['agent', 'kavalai.kind'];
   if (kind === 'task') {
     const nodeType = attributes['kavalai.node_type'];
-    return typeof nodeType === 'string' ? [own(KAVALAI_NODE_TYPES, nodeType) ?? 'node', 'kavalai.node_type'] : ['node', 'kavalai.kind'];
+    return typeof nodeType === 'string' ? [ownEntry(KAVALAI_NODE_TYPES, nodeType) ?? 'node', 'kavalai.node_type'] : ['node', 'kavalai.kind'];
   }
   if (kind === 'model_call') {
     const callType = attributes['kavalai.call_type'];
@@ -486,26 +479,26 @@ function deriveSpanType(
     return { spanType, family };
   };
   const oi = attributes['openinference.span.kind'];
-  const oiType = typeof oi === 'string' ? own(OPENINFERENCE_KINDS, oi.toUpperCase()) : undefined;
+  const oiType = typeof oi === 'string' ? ownEntry(OPENINFERENCE_KINDS, oi.toUpperCase()) : undefined;
   if (oiType) return note(oiType, 'openinference.span.kind', 'openinference');
   const op = attributes['gen_ai.operation.name'];
-  const opType = typeof op === 'string' ? own(GENAI_OPERATIONS, op) : undefined;
+  const opType = typeof op === 'string' ? ownEntry(GENAI_OPERATIONS, op) : undefined;
   if (opType) return note(opType, 'gen_ai.operation.name', 'genai');
   const tl = attributes['traceloop.span.kind'];
-  const tlType = typeof tl === 'string' ? own(TRACELOOP_KINDS, tl) : undefined;
+  const tlType = typeof tl === 'string' ? ownEntry(TRACELOOP_KINDS, tl) : undefined;
   if (tlType) return note(tlType, 'traceloop.span.kind', 'traceloop');
   const ml = attributes['mlflow.spanType'];
   if (ml !== undefined && ml !== null) {
     const decoded = decodeMaybeJsonString(ml).toUpperCase();
-    const mlType = own(MLFLOW_TYPES, decoded);
+    const mlType = ownEntry(MLFLOW_TYPES, decoded);
     if (mlType) return note(mlType, 'mlflow.spanType', 'mlflow');
   }
   const vercel = attributes['ai.operationId'];
-  const vercelType = typeof vercel === 'string' ? own(VERCEL_OPERATIONS, vercel) : undefined;
+  const vercelType = typeof vercel === 'string' ? ownEntry(VERCEL_OPERATIONS, vercel) : undefined;
   if (vercelType) return note(vercelType, 'ai.operationId', 'vercel');
   const langfuse = attributes['langfuse.observation.type'];
   const langfuseType = typeof langfuse === 'string' ? langfuse.toUpperCase() : null;
-  const langfuseSpanType = langfuseType !== null ? own(LANGFUSE_TYPES, langfuseType) : undefined;
+  const langfuseSpanType = langfuseType !== null ? ownEntry(LANGFUSE_TYPES, langfuseType) : undefined;
   if (langfuseSpanType) return note(langfuseSpanType, 'langfuse.observation.type', 'langfuse');
   const kavalaiKind = attributes['kavalai.kind'];
   const kavalai = typeof kavalaiKind === 'string' ? kavalaiSpanType(kavalaiKind, attributes) : null;
@@ -526,7 +519,7 @@ function deriveSpanType(
     return usageKey ? note('llm', usageKey, 'kitaru') : note('checkpoint', 'kitaru.span.kind', 'kitaru');
   }
   const requestType = attributes['llm.request.type'];
-  const requestSpanType = typeof requestType === 'string' ? own(TRACELOOP_REQUEST_TYPES, requestType) : undefined;
+  const requestSpanType = typeof requestType === 'string' ? ownEntry(TRACELOOP_REQUEST_TYPES, requestType) : undefined;
   if (requestSpanType) return note(requestSpanType, 'llm.request.type', 'traceloop');
   if (name.startsWith('invoke_agent')) return note('agent', 'span name invoke_agent', 'genai');
   if (name.startsWith('execute_tool')) return note('tool', 'span name execute_tool', 'genai');
