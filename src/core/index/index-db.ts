@@ -286,27 +286,37 @@ const TRACE_ROW_COLUMNS = `trace_key, trace_id, session_id, session_key_source, 
   hitl_count, input_tokens, output_tokens, cost_usd, open_count, models, run_status, tags, meta`;
 const KEYS_PER_SELECT = 400;
 
+/** The totals a trace row, a session row and a batch's delta all add up the same way. */
+type Totals = Pick<
+  AggregateColumns,
+  'span_count' | 'error_count' | 'denial_count' | 'hitl_count' | 'input_tokens' | 'output_tokens' | 'cost_usd' | 'open_count' | 'start_us' | 'end_us' | 'run_status'
+>;
+
+/** Adds `from`'s totals to `into`'s. */
+function addTotals(into: Totals, from: Totals): void {
+  into.span_count += from.span_count;
+  into.error_count += from.error_count;
+  into.denial_count += from.denial_count;
+  into.hitl_count += from.hitl_count;
+  into.input_tokens += from.input_tokens;
+  into.output_tokens += from.output_tokens;
+  into.cost_usd += from.cost_usd;
+  into.open_count += from.open_count;
+  into.start_us = minNullable(into.start_us, from.start_us);
+  into.end_us = maxNullable(into.end_us, from.end_us);
+  into.run_status = worstRunStatus(into.run_status, from.run_status);
+}
+
 /**
  * What one batch adds to a trace's running totals, summed from its spans before the write
- * turn, so the turn only adds it to the stored row.
+ * turn, so the turn only adds it to the stored row. `span_count` counts spans of the source
+ * (a synthesized criterion is a row of the tree, never counted).
  */
-interface TraceDelta {
-  /** Spans of the source (a synthesized criterion is a row of the tree, never counted). */
-  counted: number;
-  errorCount: number;
-  denialCount: number;
-  hitlCount: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  openCount: number;
-  startUs: number | null;
-  endUs: number | null;
+interface TraceDelta extends Totals {
   models: Set<string>;
   tags: Set<string>;
   /** The batch's run meta, stamped ('' for none). */
   meta: string;
-  runStatus: RunStatus | null;
   /** The first span that names a session. */
   sessionKey: string | null;
   sessionKeySource: string | null;
@@ -314,43 +324,43 @@ interface TraceDelta {
 
 function sumTraceDelta(spans: readonly IndexableSpan[]): TraceDelta {
   const delta: TraceDelta = {
-    counted: 0,
-    errorCount: 0,
-    denialCount: 0,
-    hitlCount: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    openCount: 0,
-    startUs: null,
-    endUs: null,
+    span_count: 0,
+    error_count: 0,
+    denial_count: 0,
+    hitl_count: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    cost_usd: 0,
+    open_count: 0,
+    start_us: null,
+    end_us: null,
+    run_status: null,
     models: new Set(),
     tags: new Set(),
     meta: '',
-    runStatus: null,
     sessionKey: null,
     sessionKeySource: null,
   };
   for (const span of spans) {
     if (span.criterion === 'synthesized') continue;
-    delta.counted++;
+    delta.span_count++;
     if (span.meta) delta.meta = mergeStampedMeta(delta.meta, span.meta, [span.startUs, span.recordOffset]);
-    delta.runStatus = worstRunStatus(delta.runStatus, span.runStatus);
+    delta.run_status = worstRunStatus(delta.run_status, span.runStatus);
     if (span.tags) for (const tag of span.tags) delta.tags.add(tag);
-    if (span.status === 'error' && !span.isVerdict) delta.errorCount++;
-    if (span.decision === 'deny' || span.decision === 'soft-deny') delta.denialCount++;
-    if (span.decision === 'hitl') delta.hitlCount++;
+    if (span.status === 'error' && !span.isVerdict) delta.error_count++;
+    if (span.decision === 'deny' || span.decision === 'soft-deny') delta.denial_count++;
+    if (span.decision === 'hitl') delta.hitl_count++;
     // Tokens and cost count on LLM spans only (wrappers repeat their children's usage), and
     // not on a grader's calls (evaluation cost is not the agent's usage).
     if (span.spanType === 'llm' && !span.isGraderCall) {
-      delta.inputTokens += span.inputTokens ?? 0;
-      delta.outputTokens += span.outputTokens ?? 0;
-      delta.costUsd += span.costUsd ?? 0;
+      delta.input_tokens += span.inputTokens ?? 0;
+      delta.output_tokens += span.outputTokens ?? 0;
+      delta.cost_usd += span.costUsd ?? 0;
     }
     // No end means running, unless the span has no times at all and a status says it finished.
-    if (span.endUs === null && (span.startUs !== null || span.status === 'unset')) delta.openCount++;
-    delta.startUs = minNullable(delta.startUs, span.startUs);
-    delta.endUs = maxNullable(delta.endUs, maxNullable(span.endUs, span.startUs));
+    if (span.endUs === null && (span.startUs !== null || span.status === 'unset')) delta.open_count++;
+    delta.start_us = minNullable(delta.start_us, span.startUs);
+    delta.end_us = maxNullable(delta.end_us, maxNullable(span.endUs, span.startUs));
     if (span.model) delta.models.add(span.model);
     if (delta.sessionKey === null && span.sessionKey) {
       delta.sessionKey = span.sessionKey;
@@ -652,19 +662,9 @@ export class IndexDb {
         meta: '',
       };
       const previousSession = existing ? existing.session_id : null;
-      const counted = delta.counted;
-      row.span_count += counted;
+      const counted = delta.span_count;
+      addTotals(row, delta);
       if (delta.meta !== '') row.meta = mergeStampedMeta(row.meta, null, null, delta.meta);
-      row.run_status = worstRunStatus(row.run_status, delta.runStatus);
-      row.error_count += delta.errorCount;
-      row.denial_count += delta.denialCount;
-      row.hitl_count += delta.hitlCount;
-      row.input_tokens += delta.inputTokens;
-      row.output_tokens += delta.outputTokens;
-      row.cost_usd += delta.costUsd;
-      row.open_count += delta.openCount;
-      row.start_us = minNullable(row.start_us, delta.startUs);
-      row.end_us = maxNullable(row.end_us, delta.endUs);
       // The first span that names a session decides the trace's session.
       if (row.session_key_source === TRACE_ID_KEY_SOURCE && delta.sessionKey !== null) {
         row.session_id = delta.sessionKey;
@@ -809,19 +809,9 @@ export class IndexDb {
     let meta = '';
     for (const trace of traces) {
       if (trace.meta !== '') meta = mergeStampedMeta(meta, null, null, trace.meta);
-      row.span_count += trace.span_count;
-      row.error_count += trace.error_count;
-      row.denial_count += trace.denial_count;
-      row.hitl_count += trace.hitl_count;
-      row.input_tokens += trace.input_tokens;
-      row.output_tokens += trace.output_tokens;
-      row.cost_usd += trace.cost_usd;
-      row.open_count += trace.open_count;
-      row.start_us = minNullable(row.start_us, trace.start_us);
-      row.end_us = maxNullable(row.end_us, trace.end_us);
+      addTotals(row, trace);
       if (trace.models !== '') models.push(...trace.models.split('\n'));
       if (trace.tags !== '') tags.push(...trace.tags.split('\n'));
-      row.run_status = worstRunStatus(row.run_status, trace.run_status);
     }
     row.total_tokens = row.input_tokens + row.output_tokens;
     row.duration_us = row.start_us !== null && row.end_us !== null ? row.end_us - row.start_us : null;
