@@ -3,6 +3,7 @@
  * reads its tree instead of building it on the thread that serves the UI (a 100,000-span tree
  * takes ~70 ms of a core alone, several times that while the page is loading beside it).
  * Runs once a source is read; a session whose stored tree is of its current spans is skipped.
+ * Then it checkpoints the index's log (IndexDb.checkpoint): the work that follows reading a file.
  */
 import type { IndexDb } from './index/index-db';
 import { encodeSessionTree } from './session-tree-codec';
@@ -20,5 +21,6 @@ export function runSessionTreesJob(db: IndexDb, minSpans: number, write: (store:
     write(() => db.writeSessionTree(sessionId, mark, bytes));
     written++;
   }
+  write(() => db.checkpoint());
   return written;
 }

@@ -81,7 +81,10 @@ describe('IndexWorkerPool', () => {
     expect(pool.startedWorkers).toBe(2);
     // The warm-up's index was in memory: nothing was written to the cache folder.
     expect(readdirSync(dir)).toEqual([]);
+    // The index exists before pieces arrive, as a source creates it (two workers creating the
+    // same new database at once can find it locked).
     const dbPath = join(dir, 'index.sqlite');
+    new IndexDb(dbPath).close();
     const results = await Promise.all([0, 1, 2, 3].map((i) => pool.run({ dbPath, ...piece(String(i + 1), i * 1000), offset: i * 1000, line: 1, isClosed: true, encoding: 'json' })));
     expect(results.map((result) => result.spans)).toEqual([1, 1, 1, 1]);
     const db = new IndexDb(dbPath);
