@@ -292,6 +292,11 @@ type Totals = Pick<
   'span_count' | 'error_count' | 'denial_count' | 'hitl_count' | 'input_tokens' | 'output_tokens' | 'cost_usd' | 'open_count' | 'start_us' | 'end_us' | 'run_status'
 >;
 
+/** Totals before anything is added to them. */
+function zeroTotals(): Totals {
+  return { span_count: 0, error_count: 0, denial_count: 0, hitl_count: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, open_count: 0, start_us: null, end_us: null, run_status: null };
+}
+
 /** Adds `from`'s totals to `into`'s. */
 function addTotals(into: Totals, from: Totals): void {
   into.span_count += from.span_count;
@@ -324,17 +329,7 @@ interface TraceDelta extends Totals {
 
 function sumTraceDelta(spans: readonly IndexableSpan[]): TraceDelta {
   const delta: TraceDelta = {
-    span_count: 0,
-    error_count: 0,
-    denial_count: 0,
-    hitl_count: 0,
-    input_tokens: 0,
-    output_tokens: 0,
-    cost_usd: 0,
-    open_count: 0,
-    start_us: null,
-    end_us: null,
-    run_status: null,
+    ...zeroTotals(),
     models: new Set(),
     tags: new Set(),
     meta: '',
@@ -646,18 +641,8 @@ export class IndexDb {
         trace_id: traceId,
         session_id: traceId,
         session_key_source: TRACE_ID_KEY_SOURCE,
-        start_us: null,
-        end_us: null,
-        span_count: 0,
-        error_count: 0,
-        denial_count: 0,
-        hitl_count: 0,
-        input_tokens: 0,
-        output_tokens: 0,
-        cost_usd: 0,
-        open_count: 0,
+        ...zeroTotals(),
         models: '',
-        run_status: null,
         tags: '',
         meta: '',
       };
@@ -786,21 +771,11 @@ export class IndexDb {
     const row: SessionRow & { total_tokens: number } = {
       session_id: sessionId,
       session_key_source: traces[0].session_key_source,
-      start_us: null,
-      end_us: null,
+      ...zeroTotals(),
       duration_us: null,
       trace_count: traces.length,
-      span_count: 0,
-      error_count: 0,
-      denial_count: 0,
-      hitl_count: 0,
-      input_tokens: 0,
-      output_tokens: 0,
       total_tokens: 0,
-      cost_usd: 0,
-      open_count: 0,
       models: '',
-      run_status: null,
       tags: '',
       meta: '',
     };
