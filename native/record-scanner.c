@@ -19,7 +19,13 @@
 #include <emmintrin.h>
 #endif
 
-/* Per-record output slots (Int32); the TypeScript side reads the same layout (record-scanner.ts). */
+/*
+ * The output layout's version: the loader refuses a build whose layout is not the one the
+ * reader expects (a stale build after an update), instead of misreading it.
+ */
+#define LAYOUT_VERSION 3
+
+/* Per-record output slots (Int32); the TypeScript side reads the same layout (scan-otel-console-records.ts). */
 enum {
   R_START = 0, R_END, R_LINE,
   R_NAME = 3, R_TRACE = 6, R_SPAN = 9, R_PARENT = 12, R_START_TIME = 15, R_END_TIME = 18,
@@ -711,5 +717,8 @@ NAPI_MODULE_INIT() {
   if (napi_set_named_property(env, exports, "setWantedKeys", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "countByte", NAPI_AUTO_LENGTH, count_byte, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "countByte", fn) != napi_ok) return NULL;
+  napi_value version;
+  if (napi_create_int32(env, LAYOUT_VERSION, &version) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "layoutVersion", version) != napi_ok) return NULL;
   return exports;
 }

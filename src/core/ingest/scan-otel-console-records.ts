@@ -46,7 +46,7 @@ const F_HEX_ID = 32;
 const F_ZERO_ID = 64;
 const F_TIME = 128;
 const F_SAME_AS_PREVIOUS = 256;
-/** A field the direct route takes: absent, null, or read by the scanner. */
+/** Span statuses by the scanner's status code (OTLP's numbers). */
 const STATUSES: readonly SpanStatus[] = ['unset', 'ok', 'error'];
 const T_STRING = 1;
 const T_NUMBER = 2;

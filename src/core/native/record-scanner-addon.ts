@@ -11,6 +11,9 @@ import { dirname, join } from 'node:path';
 
 export const ADDON_FILE = join('build', 'Release', 'record_scanner.node');
 
+/** The output layout this code reads (LAYOUT_VERSION in native/record-scanner.c). */
+export const RECORD_SCANNER_LAYOUT = 3;
+
 /** The addon's functions (see native/record-scanner.c for the output layout). */
 export interface RecordScannerAddon {
   /** Sets which attribute keys `scan` reports, by their index in `keys`. */
@@ -19,6 +22,8 @@ export interface RecordScannerAddon {
   scan(bytes: Uint8Array, start: number, end: number, records: Int32Array, attributes: Int32Array, numbers: Float64Array): number;
   /** How many times `byte` occurs in bytes[start, end). */
   countByte(bytes: Uint8Array, byte: number, start: number, end: number): number;
+  /** The build's output layout: a build whose layout differs from RECORD_SCANNER_LAYOUT is not used. */
+  layoutVersion: number;
 }
 
 /** The addon's path: build/Release under the first folder up from here that has one. */
@@ -41,7 +46,9 @@ export function loadRecordScanner(): RecordScannerAddon | null {
   const path = findRecordScannerAddon();
   try {
     if (!path) throw new Error(`${ADDON_FILE} was not built (run npm install)`);
-    loaded = createRequire(join(__dirname, 'load.js'))(path) as RecordScannerAddon;
+    const addon = createRequire(join(__dirname, 'load.js'))(path) as RecordScannerAddon;
+    if (addon.layoutVersion !== RECORD_SCANNER_LAYOUT) throw new Error(`${path} is a build of another version (run npm install)`);
+    loaded = addon;
   } catch (error) {
     if (mode === 'required') throw new Error(`the native record scanner is required but did not load: ${(error as Error).message}`);
     loaded = null;

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { frameJsonRecords, type FramingError, type RecordFastPath } from '../../../src/core/ingest/frame-json-records';
 import { createIngestResult, ingestRecord, type IndexableLog, type IndexableSpan } from '../../../src/core/ingest/ingest-records';
 import { createOtelConsoleFastPath } from '../../../src/core/ingest/scan-otel-console-records';
-import { loadRecordScanner, type RecordScannerAddon } from '../../../src/core/native/record-scanner-addon';
+import { loadRecordScanner, RECORD_SCANNER_LAYOUT, type RecordScannerAddon } from '../../../src/core/native/record-scanner-addon';
 import { DERIVE_ATTRIBUTE_KEYS } from '../../../src/core/semantics/derive-span-fields';
 
 const ROOT = join(__dirname, '../../..');
@@ -194,6 +194,8 @@ describe('the native record scanner', () => {
     expect(addon).not.toBeNull();
     expect(typeof addon?.scan).toBe('function');
     expect(typeof addon?.setWantedKeys).toBe('function');
+    // A build of another layout would be refused (and misread if it were not).
+    expect(addon?.layoutVersion).toBe(RECORD_SCANNER_LAYOUT);
   });
 
   it('takes canonical console records, compact and pretty, and yields what JavaScript yields', () => {
@@ -215,6 +217,7 @@ describe('the native record scanner', () => {
         return count;
       },
       countByte: (bytes, byte, start, end) => real.countByte(bytes, byte, start, end),
+      layoutVersion: real.layoutVersion,
     };
     const bytes = Buffer.from(`${normalRecord(1)}\n`);
     const plain = ingestAll(bytes, undefined, null).outcome;
