@@ -83,23 +83,28 @@ export function runIndexJob(job: IndexJob, db: IndexDb, write: <T>(writes: () =>
   };
 }
 
+/** The reply of a job that indexed no piece; `extra` says what it did instead. */
+function doneReply(jobId: number, extra: Partial<IndexJobResult> = {}): IndexJobResult {
+  return { jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans: 0, traces: 0, sessions: 0, errors: 0, logs: 0, formats: [], gained: [], ...extra };
+}
+
 function handle(job: WorkerJob): WorkerReply {
   try {
-    if (job.type === 'ping') return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans: 0, traces: 0, sessions: 0, errors: 0, logs: 0, formats: [], gained: [] };
+    if (job.type === 'ping') return doneReply(job.jobId);
     if (job.type === 'warmUp') {
       // Its in-memory index is this thread's alone: no turn to wait for.
       const spans = runWarmUpJob((piece, db) => runIndexJob(piece, db, (writes) => writes()));
-      return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans, traces: 0, sessions: 0, errors: 0, logs: 0, formats: [], gained: [] };
+      return doneReply(job.jobId, { spans });
     }
     if (job.type === 'closeDb') {
       databases.get(job.dbPath)?.close();
       databases.delete(job.dbPath);
-      return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans: 0, traces: 0, sessions: 0, errors: 0, logs: 0, formats: [], gained: [] };
+      return doneReply(job.jobId);
     }
     if (job.type === 'indexStore') return runIndexStoreJob(job);
     if (job.type === 'sessionTrees') {
       const written = runSessionTreesJob(openDb(job.dbPath), job.minSpans, (store) => takeWriteTurn(store));
-      return { jobId: job.jobId, ok: true, consumedBytes: 0, consumedLines: 0, spans: 0, traces: 0, sessions: 0, errors: 0, logs: 0, formats: [], gained: [], treesWritten: written };
+      return doneReply(job.jobId, { treesWritten: written });
     }
     return runIndexJob(job, openDb(job.dbPath));
   } catch (error) {

@@ -603,7 +603,8 @@ export function deriveSpanFields(name: string, attributes: Attributes): SpanFiel
   return derive(name, attributes, []);
 }
 
-const NO_PROVENANCE: DerivedField[] = [];
+/** Shared by every deriveIndexFields result: frozen, so nothing can add to it. */
+const NO_PROVENANCE = Object.freeze([]) as unknown as DerivedField[];
 
 /** The same fields without their provenance: what indexing needs, with nothing more allocated per span. */
 export function deriveIndexFields(name: string, attributes: Attributes): SpanFields {
